@@ -1,0 +1,346 @@
+//! The data model of a parsed env file: a [`Document`] is the original bytes plus a list of
+//! logical [`Line`]s that tile them exactly, each classified and annotated with byte spans.
+//!
+//! Why this shape: keeping the bytes and describing them with ranges (rather than
+//! rebuilding text from a tree) makes losslessness true by construction, makes every
+//! diagnostic span exact, and lets edits splice the original bytes.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+/// Where `$VAR` substitution looks before falling back to keys defined earlier in the file.
+///
+/// dotenvy consults the process environment first ("process env wins"). Tests and tools
+/// that must be deterministic use [`EnvLookup::None`] or an explicit map.
+#[derive(Clone, Debug, Default)]
+pub enum EnvLookup {
+    /// Read the real process environment, as dotenvy does.
+    #[default]
+    Process,
+    /// Pretend the process environment is empty.
+    None,
+    /// Use this map as the process environment.
+    Map(HashMap<String, String>),
+}
+
+impl EnvLookup {
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
+        match self {
+            // dotenvy calls `env::var`, which fails for an empty name and for non-Unicode
+            // values; mirror that exactly.
+            EnvLookup::Process => {
+                if name.is_empty() || name.contains(['=', '\0']) {
+                    None
+                } else {
+                    std::env::var(name).ok()
+                }
+            }
+            EnvLookup::None => None,
+            EnvLookup::Map(map) => map.get(name).cloned(),
+        }
+    }
+}
+
+/// Options for [`Document::parse`].
+#[derive(Clone, Debug, Default)]
+pub struct ParseOptions {
+    /// Where substitution reads the "process environment".
+    pub env: EnvLookup,
+}
+
+impl ParseOptions {
+    /// Options whose substitution never consults the process environment.
+    pub fn isolated() -> Self {
+        ParseOptions {
+            env: EnvLookup::None,
+        }
+    }
+}
+
+/// A parsed env file. Holds the original bytes; [`Document::to_bytes`] returns them as is.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub(crate) src: Vec<u8>,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) has_bom: bool,
+}
+
+/// One logical line: a physical line, or several when a quoted value spans newlines.
+///
+/// The `span`s of all lines of a document are contiguous and cover every byte (the BOM,
+/// when present, belongs to the first line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// All bytes of the line, including its line terminator.
+    pub span: Range<usize>,
+    /// The line terminator (`\n`, `\r\n`) at the end of `span`; empty at the end of file.
+    pub eol: Range<usize>,
+    /// What the line holds.
+    pub kind: LineKind,
+}
+
+/// What a logical line holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+pub enum LineKind {
+    /// Nothing but whitespace.
+    Blank,
+    /// A full-line comment; the span covers `#` up to the line terminator.
+    Comment(Range<usize>),
+    /// `KEY=value`.
+    Entry(Entry),
+    /// A line dotenvy rejects.
+    Error(ParseError),
+}
+
+/// A `KEY=value` line and its parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The `export` keyword, when the line starts with one.
+    pub export: Option<Range<usize>>,
+    /// The key.
+    pub key: Range<usize>,
+    /// The `=` sign.
+    pub eq: Range<usize>,
+    /// The value as written: from the first non-blank byte after `=` to the last byte that
+    /// belongs to the value (quotes included, trailing blanks and comment excluded). Empty
+    /// (at the position after `=` and blanks) for an empty value.
+    pub raw_value: Range<usize>,
+    /// Quoted segments of the value, quotes included.
+    pub quotes: Vec<Quote>,
+    /// `$NAME` / `${NAME}` references in the value, in order.
+    pub substitutions: Vec<Substitution>,
+    /// A comment after the value: from `#` to the line terminator.
+    pub comment: Option<Range<usize>>,
+    /// What dotenvy 0.15.7 would load, substitution applied.
+    pub value: String,
+}
+
+/// A quoted segment of a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// Single or double.
+    pub kind: QuoteKind,
+    /// From the opening to the closing quote, both included.
+    pub span: Range<usize>,
+}
+
+/// The two quote characters dotenvy understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuoteKind {
+    /// `'…'`: literal, no escapes, no substitution.
+    Single,
+    /// `"…"`: escapes and substitution.
+    Double,
+}
+
+impl QuoteKind {
+    /// The quote character.
+    pub fn char(self) -> char {
+        match self {
+            QuoteKind::Single => '\'',
+            QuoteKind::Double => '"',
+        }
+    }
+}
+
+/// A `$NAME` or `${NAME}` reference inside a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Substitution {
+    /// From `$` to the end of the name (or the closing `}`).
+    pub span: Range<usize>,
+    /// The name dotenvy looks up (for `$NAME` it stops at the first non-alphanumeric
+    /// character, so `$DB_URL` looks up `DB`).
+    pub name: String,
+    /// Written as `${…}`.
+    pub braced: bool,
+}
+
+/// A line dotenvy 0.15.7 rejects, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// What is wrong.
+    pub kind: ErrorKind,
+    /// The byte where dotenvy gives up (or the construct that makes it give up).
+    pub at: Range<usize>,
+    /// The text dotenvy read as one line (may span several physical lines).
+    pub line: Range<usize>,
+}
+
+/// Why dotenvy rejects a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The line is not valid UTF-8.
+    InvalidUtf8,
+    /// The line does not start with a letter or `_` (keys match `[A-Za-z_][A-Za-z0-9_.]*`).
+    InvalidKeyStart,
+    /// Something other than `=` follows the key (`KEY-DASH=1`, `KEY: v`, `A B=1`).
+    ExpectedEquals,
+    /// A key with no `=` at all.
+    KeyWithoutValue,
+    /// Unquoted whitespace inside a value (`A=two words`).
+    UnquotedWhitespace,
+    /// A backslash escape dotenvy does not know (`\t`, `\r`, …).
+    InvalidEscape(char),
+    /// A quote that is never closed.
+    UnterminatedQuote {
+        /// Which quote.
+        quote: QuoteKind,
+        /// Where it opens.
+        open: usize,
+    },
+    /// A quote written right after an unbraced `$NAME`: dotenvy 0.15.7 copies it literally,
+    /// so the quote pairing breaks (`"$B"`).
+    QuoteAfterSubstitution {
+        /// Where the literal quote is.
+        quote_at: usize,
+    },
+    /// `${` without a closing `}`.
+    UnterminatedBrace,
+    /// The last line has trailing whitespace and no final newline: dotenvy's line reader
+    /// never sees it end.
+    TrailingWhitespaceAtEof,
+    /// The file ends with a backslash and no final newline.
+    BackslashAtEof,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::InvalidUtf8 => f.write_str("the line is not valid UTF-8"),
+            ErrorKind::InvalidKeyStart => {
+                f.write_str("a key must start with an ASCII letter or `_`")
+            }
+            ErrorKind::ExpectedEquals => f.write_str(
+                "expected `=` after the key (keys may hold only letters, digits, `_` and `.`)",
+            ),
+            ErrorKind::KeyWithoutValue => f.write_str("the key has no `=` and no value"),
+            ErrorKind::UnquotedWhitespace => f.write_str("unquoted whitespace inside the value"),
+            ErrorKind::InvalidEscape(c) => write!(f, "unknown escape `\\{}`", c.escape_debug()),
+            ErrorKind::UnterminatedQuote { quote, .. } => {
+                write!(f, "the {} quote is never closed", quote_name(*quote))
+            }
+            ErrorKind::QuoteAfterSubstitution { .. } => f.write_str(
+                "a quote right after an unbraced `$NAME` is taken literally, so the quotes do not pair up",
+            ),
+            ErrorKind::UnterminatedBrace => f.write_str("`${` is never closed with `}`"),
+            ErrorKind::TrailingWhitespaceAtEof => f.write_str(
+                "the last line ends in whitespace without a final newline, which dotenvy rejects",
+            ),
+            ErrorKind::BackslashAtEof => f.write_str(
+                "the file ends in a backslash without a final newline, which dotenvy rejects",
+            ),
+        }
+    }
+}
+
+fn quote_name(q: QuoteKind) -> &'static str {
+    match q {
+        QuoteKind::Single => "single",
+        QuoteKind::Double => "double",
+    }
+}
+
+impl Document {
+    /// Parses `src`. Never fails and never panics: rejected lines become [`LineKind::Error`]
+    /// and parsing goes on with the next line.
+    pub fn parse(src: impl Into<Vec<u8>>, options: &ParseOptions) -> Document {
+        crate::parse::parse(src.into(), options)
+    }
+
+    /// The original bytes, unchanged.
+    pub fn to_bytes(&self) -> &[u8] {
+        &self.src
+    }
+
+    /// Consumes the document and returns its bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.src
+    }
+
+    /// The bytes of `range` as text (lossy only for invalid UTF-8, which no entry span holds).
+    pub fn text(&self, range: Range<usize>) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.src[range])
+    }
+
+    /// The logical lines, in order.
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// Whether the file starts with a UTF-8 byte order mark (dotenvy's loaders strip it;
+    /// its `*_iter` functions do not).
+    pub fn has_bom(&self) -> bool {
+        self.has_bom
+    }
+
+    /// The entries, in file order (duplicates included).
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.lines.iter().filter_map(|l| match &l.kind {
+            LineKind::Entry(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// The rejected lines, in file order.
+    pub fn errors(&self) -> impl Iterator<Item = &ParseError> + '_ {
+        self.lines.iter().filter_map(|l| match &l.kind {
+            LineKind::Error(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// The last entry for `key` (what later substitutions in the file would see).
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries().filter(|e| e.key(self) == key).last()
+    }
+
+    /// Whether the file ends with a line terminator (or is empty).
+    pub fn ends_with_newline(&self) -> bool {
+        self.src.is_empty() || self.src.ends_with(b"\n")
+    }
+
+    /// The line terminator most lines use (`"\r\n"` or `"\n"`), for inserting new lines.
+    pub fn line_ending(&self) -> &'static str {
+        let crlf = self
+            .lines
+            .iter()
+            .filter(|l| l.eol.len() == 2)
+            .take(64)
+            .count();
+        let lf = self
+            .lines
+            .iter()
+            .filter(|l| l.eol.len() == 1)
+            .take(64)
+            .count();
+        if crlf > lf {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+}
+
+impl Entry {
+    /// The key as text.
+    pub fn key<'d>(&self, doc: &'d Document) -> &'d str {
+        // Keys are ASCII by construction.
+        std::str::from_utf8(&doc.src[self.key.clone()]).unwrap_or_default()
+    }
+
+    /// The value as written in the file (quotes, escapes and `$` references included).
+    pub fn raw<'d>(&self, doc: &'d Document) -> &'d str {
+        // Entry lines are valid UTF-8 by construction.
+        std::str::from_utf8(&doc.src[self.raw_value.clone()]).unwrap_or_default()
+    }
+
+    /// Whether the whole value is one quoted segment (`"…"` or `'…'`).
+    pub fn fully_quoted(&self) -> Option<QuoteKind> {
+        match self.quotes.as_slice() {
+            [q] if q.span == self.raw_value => Some(q.kind),
+            _ => None,
+        }
+    }
+}

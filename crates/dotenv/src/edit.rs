@@ -1,0 +1,327 @@
+//! Minimal edits to an env file: replace a value, add, remove or re-quote a key, while every
+//! other byte (comments, order, quote style, line endings, the BOM) stays as it was.
+//!
+//! Why edits are byte-range replacements: fixes and `.env.example` generation must never
+//! rewrite what a person wrote. Describing a change as "these bytes become those" makes
+//! that checkable (the rest of the file is provably untouched), composable (several fixes
+//! apply in one pass when they do not overlap) and easy to show as a diff.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::document::{Document, Entry, LineKind, ParseOptions, QuoteKind};
+
+/// Replace the bytes of `range` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    /// The bytes to replace (empty for an insertion).
+    pub range: Range<usize>,
+    /// What to put there.
+    pub replacement: String,
+}
+
+impl TextEdit {
+    /// An insertion at `at`.
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        TextEdit {
+            range: at..at,
+            replacement: text.into(),
+        }
+    }
+
+    /// A deletion of `range`.
+    pub fn delete(range: Range<usize>) -> Self {
+        TextEdit {
+            range,
+            replacement: String::new(),
+        }
+    }
+}
+
+/// Why a set of edits cannot be applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditError {
+    /// Two edits touch the same bytes.
+    Overlap(Range<usize>, Range<usize>),
+    /// An edit reaches past the end of the text.
+    OutOfBounds(Range<usize>),
+    /// The value cannot be written so that dotenvy reads it back unchanged.
+    Unrepresentable,
+    /// No entry has this key.
+    NoSuchKey(String),
+}
+
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EditError::Overlap(a, b) => write!(f, "edits at bytes {a:?} and {b:?} overlap"),
+            EditError::OutOfBounds(r) => write!(f, "edit at bytes {r:?} is past the end"),
+            EditError::Unrepresentable => {
+                f.write_str("the value cannot be written so that dotenvy reads it back unchanged")
+            }
+            EditError::NoSuchKey(k) => write!(f, "no entry has the key {k}"),
+        }
+    }
+}
+
+impl std::error::Error for EditError {}
+
+/// Applies non-overlapping edits to `src` (in any order). Insertions at the same offset are
+/// applied in the order given.
+pub fn apply_edits(src: &[u8], edits: &[TextEdit]) -> Result<Vec<u8>, EditError> {
+    let mut sorted: Vec<&TextEdit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = Vec::with_capacity(src.len() + 64);
+    let mut at = 0;
+    let mut prev: Option<&Range<usize>> = None;
+    for edit in sorted {
+        if edit.range.end > src.len() || edit.range.start > edit.range.end {
+            return Err(EditError::OutOfBounds(edit.range.clone()));
+        }
+        if let Some(p) = prev {
+            if edit.range.start < p.end || (edit.range.start == p.start && !p.is_empty()) {
+                return Err(EditError::Overlap(p.clone(), edit.range.clone()));
+            }
+        }
+        out.extend_from_slice(&src[at..edit.range.start]);
+        out.extend_from_slice(edit.replacement.as_bytes());
+        at = edit.range.end;
+        prev = Some(&edit.range);
+    }
+    out.extend_from_slice(&src[at..]);
+    Ok(out)
+}
+
+fn plain_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_-./:,+@%^*~!?&()[]{}<>|;".contains(c)
+}
+
+/// Writes `value` so that dotenvy 0.15.7 reads exactly `value` back, preferring no quotes,
+/// then `style`, then the other style. `None` when no spelling round-trips.
+pub fn encode_value(value: &str, style: Option<QuoteKind>) -> Option<String> {
+    let mut candidates = Vec::with_capacity(3);
+    if style.is_none() && !value.is_empty() && value.chars().all(plain_char) {
+        candidates.push(value.to_owned());
+    }
+    let single = format!("'{value}'");
+    let double = {
+        let mut s = String::with_capacity(value.len() + 2);
+        s.push('"');
+        for c in value.chars() {
+            match c {
+                '\\' => s.push_str("\\\\"),
+                '"' => s.push_str("\\\""),
+                '$' => s.push_str("\\$"),
+                '\n' => s.push_str("\\n"),
+                c => s.push(c),
+            }
+        }
+        s.push('"');
+        s
+    };
+    if style == Some(QuoteKind::Double) {
+        candidates.extend([double, single]);
+    } else {
+        candidates.extend([single, double]);
+    }
+    if value.is_empty() && style.is_none() {
+        candidates.insert(0, String::new());
+    }
+    candidates.into_iter().find(|raw| {
+        let line = format!("K={raw}\n");
+        let doc = Document::parse(line, &ParseOptions::isolated());
+        doc.errors().next().is_none()
+            && doc.entries().count() == 1
+            && doc.entries().next().is_some_and(|e| e.value == value)
+    })
+}
+
+impl Document {
+    /// Applies `edits` and parses the result again with `options`.
+    pub fn with_edits(
+        &self,
+        edits: &[TextEdit],
+        options: &ParseOptions,
+    ) -> Result<Document, EditError> {
+        Ok(Document::parse(apply_edits(&self.src, edits)?, options))
+    }
+
+    fn last_entry(&self, key: &str) -> Result<&Entry, EditError> {
+        self.get(key)
+            .ok_or_else(|| EditError::NoSuchKey(key.to_owned()))
+    }
+
+    /// An edit that sets the (last) entry of `key` to `value`, keeping its quote style when
+    /// that style can hold the value, and keeping `export`, spacing and comment.
+    pub fn set_value(&self, key: &str, value: &str) -> Result<TextEdit, EditError> {
+        let entry = self.last_entry(key)?;
+        let raw = encode_value(value, entry.fully_quoted()).ok_or(EditError::Unrepresentable)?;
+        let mut replacement = raw;
+        // `A= # note`: the value goes before the comment and needs a blank after it.
+        if entry.raw_value.is_empty() && self.src.get(entry.raw_value.end) == Some(&b'#') {
+            replacement.push(' ');
+        }
+        Ok(TextEdit {
+            range: entry.raw_value.clone(),
+            replacement,
+        })
+    }
+
+    /// An edit that re-quotes the (last) entry of `key` with `style` (`None`: no quotes),
+    /// leaving its value unchanged.
+    pub fn requote(&self, key: &str, style: Option<QuoteKind>) -> Result<TextEdit, EditError> {
+        let entry = self.last_entry(key)?;
+        if entry.substitutions.iter().any(|_| true) {
+            // Quoting changes whether `$` substitutes; refuse rather than guess.
+            return Err(EditError::Unrepresentable);
+        }
+        let raw = match style {
+            None => encode_value(&entry.value, None)
+                .filter(|r| !r.starts_with(['\'', '"']))
+                .ok_or(EditError::Unrepresentable)?,
+            Some(kind) => {
+                let r = encode_value(&entry.value, Some(kind)).ok_or(EditError::Unrepresentable)?;
+                if !r.starts_with(kind.char()) {
+                    return Err(EditError::Unrepresentable);
+                }
+                r
+            }
+        };
+        Ok(TextEdit {
+            range: entry.raw_value.clone(),
+            replacement: raw,
+        })
+    }
+
+    /// An edit that appends `KEY=value` as a new last line, in the file's line ending (and
+    /// ends the current last line first when it has no terminator).
+    pub fn append(&self, key: &str, value: &str) -> Result<TextEdit, EditError> {
+        let raw = encode_value(value, None).ok_or(EditError::Unrepresentable)?;
+        let eol = self.line_ending();
+        let mut text = String::new();
+        if !self.ends_with_newline() {
+            text.push_str(eol);
+        }
+        text.push_str(key);
+        text.push('=');
+        text.push_str(&raw);
+        text.push_str(eol);
+        Ok(TextEdit::insert(self.src.len(), text))
+    }
+
+    /// Edits that remove every line defining `key` (terminators included).
+    pub fn remove(&self, key: &str) -> Result<Vec<TextEdit>, EditError> {
+        let edits: Vec<TextEdit> = self
+            .lines
+            .iter()
+            .filter(|l| matches!(&l.kind, LineKind::Entry(e) if e.key(self) == key))
+            .map(|l| {
+                // The BOM belongs to the first line's span; never delete it with the line.
+                let start = if l.span.start == 0 && self.has_bom {
+                    crate::BOM.len()
+                } else {
+                    l.span.start
+                };
+                TextEdit::delete(start..l.span.end)
+            })
+            .collect();
+        if edits.is_empty() {
+            return Err(EditError::NoSuchKey(key.to_owned()));
+        }
+        Ok(edits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> Document {
+        Document::parse(s, &ParseOptions::isolated())
+    }
+
+    fn edited(src: &str, edits: &[TextEdit]) -> String {
+        String::from_utf8(apply_edits(src.as_bytes(), edits).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn set_value_keeps_everything_else() {
+        let src = "# top\r\nexport  A = 'old' # keep\r\nB=2\r\n";
+        let d = iso(src);
+        let out = edited(src, &[d.set_value("A", "new value").unwrap()]);
+        assert_eq!(out, "# top\r\nexport  A = 'new value' # keep\r\nB=2\r\n");
+        assert_eq!(iso(&out).get("A").unwrap().value, "new value");
+    }
+
+    #[test]
+    fn set_value_before_comment_keeps_a_blank() {
+        let src = "A= # fill me\n";
+        let d = iso(src);
+        let out = edited(src, &[d.set_value("A", "x").unwrap()]);
+        assert_eq!(out, "A=x # fill me\n");
+        assert_eq!(iso(&out).get("A").unwrap().value, "x");
+    }
+
+    #[test]
+    fn encode_round_trips_hard_values() {
+        for v in [
+            "",
+            "plain",
+            "two words",
+            "it's",
+            "a\"b",
+            "$HOME",
+            "a\\b",
+            "l1\nl2",
+            "'\\",
+            "#x",
+            "ü ✓",
+        ] {
+            let raw = encode_value(v, None).unwrap_or_else(|| panic!("{v:?}"));
+            let d = iso(&format!("K={raw}\n"));
+            assert_eq!(d.get("K").unwrap().value, v, "{raw}");
+        }
+    }
+
+    #[test]
+    fn requote_changes_only_the_value_bytes() {
+        let src = "A=\"plain\" # c\n";
+        let d = iso(src);
+        assert_eq!(
+            edited(src, &[d.requote("A", None).unwrap()]),
+            "A=plain # c\n"
+        );
+        let src = "A=two\\ words\n";
+        let d = iso(src);
+        assert_eq!(
+            edited(src, &[d.requote("A", Some(QuoteKind::Double)).unwrap()]),
+            "A=\"two words\"\n"
+        );
+    }
+
+    #[test]
+    fn append_ends_the_last_line_first_and_uses_crlf() {
+        let src = "A=1\r\nB=2";
+        let d = iso(src);
+        assert_eq!(
+            edited(src, &[d.append("C", "x y").unwrap()]),
+            "A=1\r\nB=2\r\nC='x y'\r\n"
+        );
+    }
+
+    #[test]
+    fn remove_keeps_bom_and_other_lines() {
+        let src = "\u{feff}A=1\nB=2\nA=3\n";
+        let d = iso(src);
+        assert_eq!(edited(src, &d.remove("A").unwrap()), "\u{feff}B=2\n");
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused() {
+        let e = [TextEdit::delete(0..3), TextEdit::delete(2..4)];
+        assert!(matches!(
+            apply_edits(b"abcdef", &e),
+            Err(EditError::Overlap(..))
+        ));
+    }
+}
