@@ -1,0 +1,162 @@
+//! Diagnostics as plain data: a rule id, a severity, a message and byte spans.
+//!
+//! Why byte spans and no line numbers: the same diagnostic is rendered as a code frame, as
+//! JSON, as a GitHub annotation or as an LSP range; each renderer computes positions from
+//! the spans it needs. Messages never hold a value from the file (values may be secrets);
+//! they name keys and describe shapes.
+
+use std::ops::Range;
+
+use envlint_dotenv::TextEdit;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational; never fails a run.
+    Info,
+    /// A problem worth fixing.
+    Warning,
+    /// The file is (or will be) loaded wrongly.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in output and configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A secondary span with a short note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Range<usize>,
+    /// What about it.
+    pub message: String,
+}
+
+/// Whether a fix may be applied without a person looking at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Keeps what every common loader reads (or turns a rejected line into what the other
+    /// loaders already read); `envlint fix` applies it.
+    Safe,
+    /// Changes what some loader reads; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Edits that resolve a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Whether it is applied by default.
+    pub applicability: Applicability,
+    /// A short imperative description ("Remove the spaces around `=`").
+    pub description: String,
+    /// The byte edits, in any order, non-overlapping.
+    pub edits: Vec<TextEdit>,
+}
+
+impl Fix {
+    /// A safe fix.
+    pub fn safe(description: impl Into<String>, edits: Vec<TextEdit>) -> Self {
+        Fix {
+            applicability: Applicability::Safe,
+            description: description.into(),
+            edits,
+        }
+    }
+
+    /// An unsafe fix.
+    pub fn unsafe_(description: impl Into<String>, edits: Vec<TextEdit>) -> Self {
+        Fix {
+            applicability: Applicability::Unsafe,
+            description: description.into(),
+            edits,
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule id (kebab-case, stable).
+    pub rule: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// What is wrong, in one sentence, without any value from the file.
+    pub message: String,
+    /// The primary span.
+    pub span: Range<usize>,
+    /// Secondary spans.
+    pub labels: Vec<Label>,
+    /// How to fix it by hand.
+    pub help: Option<String>,
+    /// The key concerned, when there is one.
+    pub key: Option<String>,
+    /// An automatic fix.
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with no labels, help, key or fix.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            severity,
+            message: message.into(),
+            span,
+            labels: Vec::new(),
+            help: None,
+            key: None,
+            fix: None,
+        }
+    }
+
+    /// Adds a help text.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the key.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Adds a label.
+    pub fn label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Sets the fix.
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}

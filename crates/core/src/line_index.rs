@@ -1,0 +1,69 @@
+//! Byte offset to line/column conversion, computed once per file.
+//!
+//! Why: diagnostics store byte spans; renderers need 1-based lines and columns counted in
+//! characters. A sorted table of line starts answers each lookup in O(log n), which keeps
+//! output fast on files with hundreds of thousands of lines and findings.
+
+/// Line starts of a text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    /// Indexes `text` (lines end at `\n`).
+    pub fn new(text: &[u8]) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// The byte where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// Number of lines (a final line without terminator counts; an empty text has one).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 1-based line and 1-based column in characters of byte `offset` in `text`.
+    pub fn line_col(&self, text: &[u8], offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.len);
+        let line = self.line(offset);
+        let start = self.starts[line];
+        let col = String::from_utf8_lossy(&text[start..offset])
+            .chars()
+            .count();
+        (line + 1, col + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "é=1\nA=ü✓x\n".as_bytes();
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        let x = text.iter().position(|&b| b == b'x').unwrap();
+        assert_eq!(idx.line_col(text, x), (2, 5));
+        assert_eq!(idx.line_col(text, text.len()), (3, 1));
+    }
+}

@@ -1,0 +1,61 @@
+//! Linting one env file: parse, run the enabled rules, apply suppressions and configured
+//! severities, sort.
+
+use envlint_dotenv::{Document, ParseOptions};
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::rule::{rules, Ctx};
+use crate::suppress::Suppressions;
+
+/// The result of linting one env file.
+#[derive(Debug)]
+pub struct EnvFileReport {
+    /// The parsed file.
+    pub doc: Document,
+    /// Findings, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many findings inline `envlint: ignore` comments suppressed.
+    pub suppressed: usize,
+}
+
+/// Parses `src` as an env file and runs every enabled rule over it.
+///
+/// Substitution during parsing does not consult the process environment: a lint result
+/// must not depend on the shell it runs in.
+pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
+    let doc = Document::parse(src, &ParseOptions::isolated());
+    let diagnostics = lint_document(&doc, settings);
+    let suppressions = Suppressions::from_document(&doc);
+    let before = diagnostics.len();
+    let mut diagnostics: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| !suppressions.suppresses(d))
+        .collect();
+    let suppressed = before - diagnostics.len();
+    for d in &mut diagnostics {
+        if let Some(sev) = settings.severity_override(d.rule) {
+            d.severity = sev;
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
+    });
+    EnvFileReport {
+        doc,
+        diagnostics,
+        suppressed,
+    }
+}
+
+/// Runs the enabled rules over an already parsed document (no suppression, no overrides).
+pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+    let ctx = Ctx { doc, settings };
+    let mut out = Vec::new();
+    for rule in rules() {
+        if settings.is_enabled(rule.id) {
+            (rule.check)(&ctx, &mut out);
+        }
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! The one list of rules. The CLI's `--select` values, `envlint rules`, the generated docs
+//! and the JSON ids all come from [`rules()`], so they cannot drift apart.
+
+use envlint_dotenv::Document;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// A rule: its id, defaults, documentation and check.
+#[derive(Clone, Copy)]
+pub struct Rule {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// One line saying what it reports.
+    pub summary: &'static str,
+    /// Severity unless configured otherwise.
+    pub severity: Severity,
+    /// Whether it runs unless selected explicitly (style rules are off).
+    pub default_enabled: bool,
+    /// What its fix does: "safe", "unsafe", "some cases" or "none".
+    pub fix: &'static str,
+    /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`,
+    /// `## Fix`.
+    pub docs: &'static str,
+    pub(crate) check: fn(&Ctx<'_>, &mut Vec<Diagnostic>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a rule sees of one env file.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) doc: &'a Document,
+    pub(crate) settings: &'a Settings,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn enabled(&self, id: &str) -> bool {
+        self.settings.is_enabled(id)
+    }
+}
+
+/// Every rule, in the order `envlint rules` lists them.
+pub fn rules() -> &'static [Rule] {
+    crate::rules::RULES
+}
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    rules().iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_documented_with_the_fixed_headings() {
+        for r in rules() {
+            let mut at = 0;
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix",
+            ] {
+                let found = r.docs[at..].find(heading);
+                assert!(
+                    found.is_some(),
+                    "{}: missing or misplaced `{heading}`",
+                    r.id
+                );
+                at += found.unwrap_or(0);
+            }
+            assert!(
+                ["safe", "unsafe", "some cases", "none"].contains(&r.fix),
+                "{}",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_cover_the_contract() {
+        let ids: Vec<&str> = rules().iter().map(|r| r.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len());
+        for id in &ids {
+            assert!(id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
+        }
+        // The .env file rules RULES.md promises.
+        for id in [
+            "parse-error",
+            "duplicated-key",
+            "ending-blank-line",
+            "extra-blank-line",
+            "incorrect-delimiter",
+            "key-without-value",
+            "leading-character",
+            "lowercase-key",
+            "quote-character",
+            "space-character",
+            "substitution-key",
+            "trailing-whitespace",
+            "unordered-key",
+            "value-without-quotes",
+            "portability",
+            "bom",
+            "invalid-utf8",
+        ] {
+            assert!(rule(id).is_some(), "{id}");
+        }
+    }
+}

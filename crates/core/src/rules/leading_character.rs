@@ -1,0 +1,76 @@
+//! `leading-character`: a line that starts with something other than a key.
+
+use envlint_dotenv::{LineKind, TextEdit};
+
+use super::report_rejections;
+use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "leading-character",
+    summary: "the line starts with whitespace or a character a key cannot start with",
+    severity: Severity::Warning,
+    default_enabled: true,
+    fix: "some cases",
+    docs: r##"## What it does
+Reports entries indented with whitespace, and lines whose first character cannot start a
+key (a digit, `-`, `*`, `.`, a quote, …).
+
+## Why is this bad?
+A key must start with a letter or `_`: dotenvy rejects anything else, and no shell can
+export it. Indentation is accepted by the common loaders but not by `env $(cat .env)`
+style shell use, and it hides the key from a reader scanning the left margin.
+
+## Example
+```env
+  PORT=8080
+1ST_TRY=yes
+```
+
+## Fix
+Safe for indentation (removed); none for a bad first character (renaming breaks the code
+that reads the key).
+"##,
+    check: |ctx, out| {
+        report_rejections(ctx, "leading-character", out);
+        for line in ctx.doc.lines() {
+            let LineKind::Entry(e) = &line.kind else {
+                continue;
+            };
+            let start = e.export.as_ref().map_or(e.key.start, |x| x.start);
+            let indent_start = if line.span.start == 0 && ctx.doc.has_bom() {
+                3
+            } else {
+                line.span.start
+            };
+            if start > indent_start {
+                let key = e.key(ctx.doc);
+                out.push(
+                    Diagnostic::new(
+                        "leading-character",
+                        Severity::Warning,
+                        indent_start..start,
+                        format!("the line of `{key}` starts with whitespace"),
+                    )
+                    .key(key)
+                    .fix(Fix::safe(
+                        "Remove the indentation",
+                        vec![TextEdit::delete(indent_start..start)],
+                    )),
+                );
+            }
+        }
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        pass("leading-character", "A=1\n_B=2\n# c\n");
+        fail("leading-character", "  A=1\n\tB=1\n*C=1\n1D=1\n", 4);
+        assert_eq!(fixed("leading-character", "  A=1\n", false), "A=1\n");
+    }
+}

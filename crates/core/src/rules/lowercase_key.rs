@@ -1,0 +1,60 @@
+//! `lowercase-key`: keys with lowercase letters.
+
+use super::entries;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "lowercase-key",
+    summary: "the key has lowercase letters",
+    severity: Severity::Warning,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+Reports keys that contain lowercase letters.
+
+## Why is this bad?
+Environment variable names are upper case by convention (POSIX reserves lowercase names
+for applications, and Windows treats names case-insensitively, so `port` and `PORT` collide
+there). Mixed case invites two spellings of one setting.
+
+## Example
+```env
+database_url=postgres://localhost/dev
+```
+
+## Fix
+None automatic: renaming a key breaks the code that reads it.
+"##,
+    check: |ctx, out| {
+        for (_, e) in entries(ctx.doc) {
+            let key = e.key(ctx.doc);
+            if key.bytes().any(|b| b.is_ascii_lowercase()) {
+                out.push(
+                    Diagnostic::new(
+                        "lowercase-key",
+                        Severity::Warning,
+                        e.key.clone(),
+                        format!("the key `{key}` should be upper case"),
+                    )
+                    .key(key)
+                    .help(format!(
+                        "rename it to `{}` here and in the code that reads it",
+                        key.to_ascii_uppercase()
+                    )),
+                );
+            }
+        }
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        pass("lowercase-key", "A_1=x\n");
+        fail("lowercase-key", "a=1\nAb=2\n", 2);
+    }
+}

@@ -1,0 +1,163 @@
+//! `portability`: lines that other common loaders read differently from dotenvy.
+//!
+//! The table behind each check is in `shared/design/DIALECTS.md`: node dotenv (+
+//! dotenv-expand), python-dotenv and docker compose, against dotenvy 0.15.7.
+
+use std::ops::Range;
+
+use envlint_dotenv::{Document, Entry, QuoteKind};
+
+use super::entries;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "portability",
+    summary: "node dotenv, python-dotenv or docker compose read the line differently",
+    severity: Severity::Warning,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+Reports lines that dotenvy accepts but that node dotenv, python-dotenv or docker compose
+read differently, and says which loader reads what:
+- `#` inside an unquoted value (`A=a#b`): node dotenv starts a comment there;
+- `A=#x`: dotenvy and node dotenv read an empty value, python-dotenv and compose read `#x`;
+- text right after a closing quote (`A="a"b`, `A="a"#b`): node dotenv keeps the quotes;
+- backslashes in single quotes: python-dotenv reads `\\` and `\'` as escapes;
+- escapes in double quotes other than `\n`: node dotenv keeps the backslash; python-dotenv
+  keeps it for `\$` and `\ `;
+- `$NAME` without braces: python-dotenv expands only `${NAME}`, node dotenv without
+  dotenv-expand expands nothing;
+- `${NAME}` inside single quotes: python-dotenv expands it, the others do not;
+- a value starting with a backtick: node dotenv treats backticks as quotes.
+
+## Why is this bad?
+The same `.env` is often read by several tools (a Rust service, a Node script, docker
+compose, a Python test). A line they read differently is a configuration bug that only
+shows in one of them.
+
+## Example
+```env
+PASSWORD=abc#123
+URL=$HOST/api
+```
+Use instead:
+```env
+PASSWORD='abc#123'
+URL=${HOST}/api
+```
+
+## Fix
+None automatic: which reading is intended is for a person to decide. Quote the value
+(single quotes for literal text) or use braces.
+"##,
+    check: |ctx, out| {
+        let doc = ctx.doc;
+        for (_, e) in entries(doc) {
+            check_entry(doc, e, out);
+        }
+    },
+};
+
+fn warn(out: &mut Vec<Diagnostic>, key: &str, span: Range<usize>, msg: String, help: &str) {
+    out.push(
+        Diagnostic::new("portability", Severity::Warning, span, msg)
+            .key(key)
+            .help(help.to_owned()),
+    );
+}
+
+fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
+    let src = doc.to_bytes();
+    let key = e.key(doc);
+    let raw = e.raw_value.clone();
+    let in_quotes = |i: usize| e.quotes.iter().any(|q| q.span.contains(&i));
+
+    if raw.is_empty() {
+        if let Some(c) = &e.comment {
+            if c.start == e.eq.end {
+                warn(out, key, c.clone(), format!("`{key}=#…` is empty for dotenvy and node dotenv, but python-dotenv and docker compose read the `#…` text as the value"), "quote the value if `#` belongs to it, or put a blank before the comment");
+            }
+        }
+        return;
+    }
+    // Unquoted `#` inside the value.
+    if let Some(i) = raw.clone().find(|&i| src[i] == b'#' && !in_quotes(i)) {
+        warn(out, key, i..i + 1, format!("node dotenv ends the value of `{key}` at this `#` (a comment); dotenvy, python-dotenv and docker compose keep it"), "quote the value: `KEY='a#b'`");
+    }
+    // Text glued to a quoted segment.
+    if !e.quotes.is_empty() && e.fully_quoted().is_none() {
+        warn(out, key, raw.clone(), format!("the value of `{key}` mixes quoted and unquoted text: dotenvy joins the parts, node dotenv keeps the quote characters"), "quote the whole value");
+    }
+    for q in &e.quotes {
+        let inner = q.span.start + 1..q.span.end - 1;
+        let text = &src[inner.clone()];
+        match q.kind {
+            QuoteKind::Single => {
+                if let Some(i) = memchr::memchr(b'\\', text) {
+                    let at = inner.start + i;
+                    warn(out, key, at..at + 1, format!("python-dotenv reads backslash escapes inside the single quotes of `{key}`; dotenvy, node dotenv and docker compose keep the backslash"), "avoid backslashes in single quotes, or double them only if every reader is python-dotenv");
+                }
+                if let Some(i) = memchr::memmem::find(text, b"${") {
+                    let at = inner.start + i;
+                    warn(out, key, at..at + 2, format!("python-dotenv expands `${{…}}` inside the single quotes of `{key}`; dotenvy, node dotenv and docker compose keep it as text"), "move the reference out of single quotes if it should expand");
+                }
+            }
+            QuoteKind::Double => {
+                let mut i = 0;
+                while i + 1 < text.len() {
+                    if text[i] == b'\\' {
+                        let c = text[i + 1];
+                        let who = match c {
+                            b'n' => None,
+                            b'$' | b' ' => Some("node dotenv and python-dotenv keep the backslash"),
+                            _ => Some("node dotenv keeps the backslash"),
+                        };
+                        if let Some(who) = who {
+                            let at = inner.start + i;
+                            warn(
+                                out,
+                                key,
+                                at..at + 2,
+                                format!(
+                                    "the escape `\\{}` in `{key}` is read differently: {who}",
+                                    c as char
+                                ),
+                                "use single quotes for literal text, or avoid the escape",
+                            );
+                            break;
+                        }
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(s) = e
+        .substitutions
+        .iter()
+        .find(|s| !s.braced && !s.name.is_empty())
+    {
+        warn(out, key, s.span.clone(), format!("`${}` in `{key}` has no braces: python-dotenv expands only `${{{}}}`, node dotenv without dotenv-expand expands nothing", s.name, s.name), "write `${NAME}`");
+    }
+    if src[raw.start] == b'`' {
+        warn(out, key, raw.start..raw.start + 1, format!("node dotenv reads backticks as quotes around the value of `{key}`; the other loaders keep them"), "remove the backticks or use ordinary quotes");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        pass("portability", "A=1\nB='a#b'\nC=\"x\\ny\" # c\nD=${X}\nE=\n");
+        fail(
+            "portability",
+            "A=a#b\nB=#x\nC=\"a\"b\nD='a\\b'\nE=\"a\\$b\"\nF=$HOME\nG='${X}'\nH=`x`\n",
+            8,
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! `quote-character`: quotes around a value that needs none.
+
+use envlint_dotenv::{encode_value, TextEdit};
+
+use super::entries;
+use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "quote-character",
+    summary: "the value is quoted but needs no quotes",
+    severity: Severity::Warning,
+    default_enabled: false,
+    fix: "safe",
+    docs: r##"## What it does
+Reports a value wrapped in quotes although it holds only characters that every loader
+reads the same way unquoted (letters, digits and `_-./:,+@%` and similar). Off by default:
+quoting everything is a legitimate house style.
+
+## Why is this bad?
+Quotes are stripped by dotenv loaders but kept by `docker run --env-file` and by tools that
+read the file line by line, so `PORT="8080"` becomes the five-character `"8080"` there.
+
+## Example
+```env
+PORT="8080"
+```
+Use instead:
+```env
+PORT=8080
+```
+
+## Fix
+Safe: the quotes are removed; the value every loader reads is unchanged.
+"##,
+    check: |ctx, out| {
+        for (_, e) in entries(ctx.doc) {
+            if e.fully_quoted().is_none() || !e.substitutions.is_empty() || e.value.is_empty() {
+                continue;
+            }
+            let Some(raw) = encode_value(&e.value, None) else {
+                continue;
+            };
+            if raw.starts_with(['"', '\'']) {
+                continue;
+            }
+            let key = e.key(ctx.doc);
+            out.push(
+                Diagnostic::new(
+                    "quote-character",
+                    Severity::Warning,
+                    e.raw_value.clone(),
+                    format!("the value of `{key}` needs no quotes"),
+                )
+                .key(key)
+                .fix(Fix::safe(
+                    "Remove the quotes",
+                    vec![
+                        TextEdit::delete(e.raw_value.start..e.raw_value.start + 1),
+                        TextEdit::delete(e.raw_value.end - 1..e.raw_value.end),
+                    ],
+                )),
+            );
+        }
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        pass(
+            "quote-character",
+            "A=1\nB=\"two words\"\nC='$X'\nD=\"a#b\"\nE=\"\"\n",
+        );
+        fail("quote-character", "A=\"8080\"\nB='x.y'\n", 2);
+        assert_eq!(
+            fixed("quote-character", "A=\"8080\" # port\n", false),
+            "A=8080 # port\n"
+        );
+    }
+}
