@@ -1,1 +1,582 @@
-fn main() {}
+//! The `envlint` command line.
+//!
+//! Why this is thin: parsing, rules and fixes live in `envlint-dotenv` and `envlint-core`,
+//! which do no I/O. This binary owns what a library must not: reading and writing files,
+//! walking folders, printing, colour and exit codes (0 clean, 1 findings, 2 usage,
+//! configuration or I/O error). One unreadable file never stops a run: it is reported and
+//! the exit code says so.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod discover;
+mod render;
+mod settings;
+mod write;
+
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use envlint_core::fix::fix_env_file;
+use envlint_core::mask::display_text;
+use envlint_core::{lint_env_file, Applicability, Diagnostic, LineIndex, Settings, Severity};
+use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions};
+use serde_json::json;
+
+use crate::render::{FileOutput, Human};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "envlint",
+    version,
+    about = "Keeps a project's environment variables honest: lints .env files against what dotenvy and the other loaders actually read.",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Use this configuration file instead of searching for one.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Run only these rules (comma-separated ids, or ALL).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES")]
+    select: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Never use colour (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    no_color: bool,
+    /// Print findings only, no summary.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Show values in code frames (they are masked by default: they may be secrets).
+    #[arg(long, global = true)]
+    show_values: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint env files: the given files, and `.env`, `.env.*`, `*.env` under the given folders.
+    Check {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+    },
+    /// Apply safe fixes to env files.
+    Fix {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Print the changes as a unified diff and write nothing (exit 1 if there are any).
+        #[arg(long)]
+        diff: bool,
+        /// Also apply fixes that change what some loader reads.
+        #[arg(long)]
+        unsafe_fixes: bool,
+    },
+    /// Print what dotenvy would load from FILE (values included).
+    Parse {
+        /// The env file.
+        file: PathBuf,
+        /// Substitute `$VAR` from the file only, not from the process environment.
+        #[arg(long)]
+        no_env: bool,
+    },
+    /// List the rules, or explain one.
+    Rules {
+        /// A rule id.
+        rule: Option<String>,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// A failure that ends the command with exit code 2.
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check { paths } => check(&cli, paths),
+        Command::Fix {
+            paths,
+            diff,
+            unsafe_fixes,
+        } => fix(&cli, paths, *diff, *unsafe_fixes),
+        Command::Parse { file, no_env } => parse(&cli, file, *no_env),
+        Command::Rules { rule } => rules(&cli, rule.as_deref()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Fatal(message)) => {
+            eprintln!("envlint: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`envlint check | head`) is not an error.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+fn color(cli: &Cli) -> bool {
+    !cli.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+struct Setup {
+    settings: Settings,
+    files: Vec<PathBuf>,
+    walk_errors: Vec<discover::PathError>,
+}
+
+fn setup(cli: &Cli, paths: &[PathBuf]) -> Result<Setup, Fatal> {
+    let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let loaded = settings::load(cli.config.as_deref(), start).map_err(Fatal)?;
+    let settings = Settings::resolve(&loaded.config, &cli.select, &cli.ignore).map_err(|e| {
+        match &loaded.path {
+            Some(p) if cli.select.is_empty() && cli.ignore.is_empty() => {
+                Fatal(format!("{}: {e}", p.display()))
+            }
+            _ => Fatal(e.to_string()),
+        }
+    })?;
+    let (files, walk_errors) =
+        discover::env_files(paths, &loaded.config.exclude, &loaded.root).map_err(Fatal)?;
+    Ok(Setup {
+        settings,
+        files,
+        walk_errors,
+    })
+}
+
+/// The path as shown: relative to the current folder when below it, `/`-separated.
+fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = cwd
+        .as_deref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+struct Linted {
+    path: PathBuf,
+    result: Result<(Vec<u8>, Document, Vec<Diagnostic>), String>,
+}
+
+/// Lints files in parallel (one thread per core), keeping the input order.
+fn lint_all(files: &[PathBuf], settings: &Settings) -> Vec<Linted> {
+    let work = |path: &PathBuf| Linted {
+        path: path.clone(),
+        result: std::fs::read(path)
+            .map_err(|e| format!("{}: {}", shown_path(path), discover::io_reason(&e)))
+            .map(|bytes| {
+                let report = lint_env_file(bytes.clone(), settings);
+                (bytes, report.doc, report.diagnostics)
+            }),
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len().max(1));
+    if threads <= 1 {
+        return files.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<Linted>> = files.iter().map(|_| None).collect();
+    let results = std::sync::Mutex::new(Vec::with_capacity(files.len()));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(path) = files.get(i) else { break };
+                let linted = work(path);
+                if let Ok(mut r) = results.lock() {
+                    r.push((i, linted));
+                }
+            });
+        }
+    });
+    for (i, l) in results.into_inner().unwrap_or_default() {
+        slots[i] = Some(l);
+    }
+    slots.into_iter().flatten().collect()
+}
+
+#[derive(Default)]
+struct Tally {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    fixable: usize,
+}
+
+impl Tally {
+    fn add(&mut self, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+            if d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe)
+            {
+                self.fixable += 1;
+            }
+        }
+    }
+
+    fn failing(&self) -> bool {
+        self.errors + self.warnings > 0
+    }
+
+    fn sentence(&self) -> String {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        if self.errors + self.warnings + self.infos == 0 {
+            return format!("No problems in {}.", plural(self.files, "file"));
+        }
+        let mut s = format!(
+            "Found {} and {} in {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.files, "file")
+        );
+        if self.fixable > 0 {
+            s.push_str(&format!(" ({} fixable with `envlint fix`)", self.fixable));
+        }
+        s.push('.');
+        s
+    }
+}
+
+fn file_output<'a>(
+    cli: &Cli,
+    path: &Path,
+    bytes: &'a [u8],
+    doc: &Document,
+    diagnostics: &'a [Diagnostic],
+) -> FileOutput<'a> {
+    FileOutput {
+        path: shown_path(path),
+        bytes,
+        display: if cli.format == Format::Human && !diagnostics.is_empty() {
+            display_text(doc, cli.show_values)
+        } else {
+            String::new()
+        },
+        index: LineIndex::new(bytes),
+        diagnostics,
+    }
+}
+
+fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
+    let paths = default_paths(paths);
+    let setup = setup(cli, &paths)?;
+    let linted = lint_all(&setup.files, &setup.settings);
+    let human = Human::new(color(cli));
+    let mut tally = Tally {
+        files: setup.files.len(),
+        ..Tally::default()
+    };
+    let mut io_errors: Vec<String> = setup
+        .walk_errors
+        .iter()
+        .map(|e| format!("{}: {}", e.path.display(), e.message))
+        .collect();
+    let mut json_diags = Vec::new();
+    for l in &linted {
+        let (bytes, doc, diagnostics) = match &l.result {
+            Ok(r) => r,
+            Err(e) => {
+                io_errors.push(e.clone());
+                continue;
+            }
+        };
+        tally.add(diagnostics);
+        if diagnostics.is_empty() {
+            continue;
+        }
+        let file = file_output(cli, &l.path, bytes, doc, diagnostics);
+        let mut out = String::new();
+        match cli.format {
+            Format::Human => human.render(&file, &mut out),
+            Format::Github => render::github(&file, &mut out),
+            Format::Json => json_diags.extend(
+                diagnostics
+                    .iter()
+                    .map(|d| render::json_diagnostic(&file, d)),
+            ),
+        }
+        emit(&out);
+    }
+    for e in &io_errors {
+        eprintln!("envlint: error: {e}");
+    }
+    match cli.format {
+        Format::Json => emit(&format!(
+            "{}\n",
+            json!({
+                "version": 1,
+                "diagnostics": json_diags,
+                "summary": {"files": tally.files, "errors": tally.errors, "warnings": tally.warnings},
+            })
+        )),
+        Format::Human if !cli.quiet => emit(&format!("{}\n", tally.sentence())),
+        _ => {}
+    }
+    Ok(if !io_errors.is_empty() {
+        2
+    } else {
+        u8::from(tally.failing())
+    })
+}
+
+fn fix(cli: &Cli, paths: &[PathBuf], diff: bool, unsafe_fixes: bool) -> Result<u8, Fatal> {
+    let paths = default_paths(paths);
+    let setup = setup(cli, &paths)?;
+    let level = if unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let human = Human::new(color(cli));
+    let mut io_errors = Vec::new();
+    let mut tally = Tally {
+        files: setup.files.len(),
+        ..Tally::default()
+    };
+    let (mut fixed_total, mut changed_files) = (0, 0);
+    let mut json_files = Vec::new();
+    for path in &setup.files {
+        let shown = shown_path(path);
+        let original = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                io_errors.push(format!("{shown}: {}", discover::io_reason(&e)));
+                continue;
+            }
+        };
+        let outcome = fix_env_file(original.clone(), &setup.settings, level);
+        let changed = outcome.output != original;
+        if changed {
+            changed_files += 1;
+            fixed_total += outcome.applied;
+            if diff {
+                let old = String::from_utf8_lossy(&original);
+                let new = String::from_utf8_lossy(&outcome.output);
+                let text = similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
+                    .unified_diff()
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                    .to_string();
+                if cli.format == Format::Human {
+                    emit(&text);
+                }
+            } else if let Err(e) = write::write_atomically(path, &original, &outcome.output) {
+                io_errors.push(e);
+                continue;
+            }
+        }
+        if cli.format == Format::Json {
+            json_files.push(json!({"path": shown, "changed": changed, "fixes": outcome.applied}));
+        }
+        if !diff {
+            tally.add(&outcome.remaining);
+            if !outcome.remaining.is_empty() && cli.format != Format::Json {
+                let doc = Document::parse(outcome.output.clone(), &ParseOptions::isolated());
+                let file = file_output(cli, path, &outcome.output, &doc, &outcome.remaining);
+                let mut out = String::new();
+                match cli.format {
+                    Format::Github => render::github(&file, &mut out),
+                    _ => human.render(&file, &mut out),
+                }
+                emit(&out);
+            }
+        }
+    }
+    for e in &io_errors {
+        eprintln!("envlint: error: {e}");
+    }
+    let verb = if diff { "Would fix" } else { "Fixed" };
+    match cli.format {
+        Format::Json => emit(&format!(
+            "{}\n",
+            json!({"version": 1, "files": json_files, "summary": {"fixes": fixed_total, "changed_files": changed_files, "dry_run": diff}})
+        )),
+        _ if !cli.quiet => {
+            let mut line = format!(
+                "{verb} {fixed_total} problem{} in {changed_files} file{}.",
+                if fixed_total == 1 { "" } else { "s" },
+                if changed_files == 1 { "" } else { "s" }
+            );
+            if !diff && tally.failing() {
+                line.push_str(&format!(
+                    " {} remain (see above).",
+                    tally.errors + tally.warnings
+                ));
+            }
+            eprintln!("{line}");
+        }
+        _ => {}
+    }
+    Ok(if !io_errors.is_empty() {
+        2
+    } else if diff {
+        u8::from(changed_files > 0)
+    } else {
+        u8::from(tally.failing())
+    })
+}
+
+fn parse(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Fatal(format!("{}: {}", file.display(), discover::io_reason(&e))))?;
+    let options = ParseOptions {
+        env: if no_env {
+            EnvLookup::None
+        } else {
+            EnvLookup::Process
+        },
+    };
+    let doc = Document::parse(bytes.clone(), &options);
+    let index = LineIndex::new(&bytes);
+    let shown = shown_path(file);
+    let line_of = |at: usize| index.line_col(&bytes, at).0;
+    let errors: Vec<Diagnostic> = doc
+        .errors()
+        .map(|e| {
+            Diagnostic::new(
+                "parse-error",
+                Severity::Error,
+                e.at.clone(),
+                format!("dotenvy rejects this line: {}", e.kind),
+            )
+        })
+        .collect();
+    if cli.format == Format::Json {
+        let entries: Vec<_> = doc
+            .lines()
+            .iter()
+            .filter_map(|l| match &l.kind {
+                LineKind::Entry(e) => Some(
+                    json!({"key": e.key(&doc), "value": e.value, "line": line_of(e.key.start)}),
+                ),
+                _ => None,
+            })
+            .collect();
+        let errs: Vec<_> = doc
+            .errors()
+            .map(|e| json!({"line": line_of(e.line.start), "message": e.kind.to_string()}))
+            .collect();
+        emit(&format!(
+            "{}\n",
+            json!({"version": 1, "entries": entries, "errors": errs})
+        ));
+    } else {
+        let mut out = String::new();
+        for e in doc.entries() {
+            let v = &e.value;
+            let plain = !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\');
+            if plain || v.is_empty() {
+                out.push_str(&format!("{}={}\n", e.key(&doc), v));
+            } else {
+                out.push_str(&format!("{}={:?}\n", e.key(&doc), v));
+            }
+        }
+        emit(&out);
+        if !errors.is_empty() {
+            let file_out = FileOutput {
+                path: shown,
+                bytes: &bytes,
+                display: display_text(&doc, true),
+                index: LineIndex::new(&bytes),
+                diagnostics: &errors,
+            };
+            let mut report = String::new();
+            Human::new(
+                !cli.no_color
+                    && std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none(),
+            )
+            .render(&file_out, &mut report);
+            eprint!("{report}");
+        }
+    }
+    Ok(u8::from(!errors.is_empty()))
+}
+
+fn rules(cli: &Cli, id: Option<&str>) -> Result<u8, Fatal> {
+    let all = envlint_core::rules();
+    let chosen: Vec<_> = match id {
+        Some(id) => vec![envlint_core::rule(id).ok_or_else(|| {
+            Fatal(format!(
+                "unknown rule `{id}` (run `envlint rules` for the list)"
+            ))
+        })?],
+        None => all.iter().collect(),
+    };
+    if cli.format == Format::Json {
+        let list: Vec<_> = chosen
+            .iter()
+            .map(|r| json!({"id": r.id, "summary": r.summary, "severity": r.severity.as_str(), "default_enabled": r.default_enabled, "fix": r.fix, "docs": r.docs}))
+            .collect();
+        emit(&format!("{}\n", json!({"version": 1, "rules": list})));
+        return Ok(0);
+    }
+    let mut out = String::new();
+    if let [r] = chosen.as_slice() {
+        if id.is_some() {
+            out.push_str(&format!(
+                "# {}\n\n{}\nDefault: {}, {}. Fix: {}.\n\n{}",
+                r.id,
+                r.summary,
+                if r.default_enabled { "on" } else { "off" },
+                r.severity.as_str(),
+                r.fix,
+                r.docs
+            ));
+            emit(&out);
+            return Ok(0);
+        }
+    }
+    let width = chosen.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in chosen {
+        out.push_str(&format!(
+            "{:width$}  {:3}  {:7}  fix: {:10}  {}\n",
+            r.id,
+            if r.default_enabled { "on" } else { "off" },
+            r.severity.as_str(),
+            r.fix,
+            r.summary,
+        ));
+    }
+    emit(&out);
+    Ok(0)
+}

@@ -107,6 +107,18 @@ fn strsim_like(a: &str, b: &str) -> bool {
     prefix + suffix + 1 >= a.len().max(b.len())
 }
 
+/// One line: "line N: message", without the multi-line snippet toml renders.
+fn describe(text: &str, e: &toml::de::Error, prefix: &str) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {prefix}{message}")
+        }
+        None => format!("{prefix}{message}"),
+    }
+}
+
 impl Config {
     /// Reads the envlint table from the text of a configuration file. `Ok(None)` when a
     /// pyproject.toml or Cargo.toml has no envlint table (the search goes on upwards).
@@ -114,10 +126,10 @@ impl Config {
         match kind {
             ConfigFileKind::Envlint => toml::from_str(text)
                 .map(Some)
-                .map_err(|e| ConfigError::Toml(e.to_string())),
+                .map_err(|e| ConfigError::Toml(describe(text, &e, ""))),
             ConfigFileKind::Pyproject | ConfigFileKind::Cargo => {
                 let value: toml::Table =
-                    toml::from_str(text).map_err(|e| ConfigError::Toml(e.to_string()))?;
+                    toml::from_str(text).map_err(|e| ConfigError::Toml(describe(text, &e, "")))?;
                 let paths: &[&[&str]] = if kind == ConfigFileKind::Pyproject {
                     &[&["tool", "envlint"]]
                 } else {
@@ -137,7 +149,7 @@ impl Config {
                         let prefix = format!("[{}] ", path.join("."));
                         return Config::deserialize(toml::Value::Table(table.clone()))
                             .map(Some)
-                            .map_err(|e| ConfigError::Toml(format!("{prefix}{e}")));
+                            .map_err(|e| ConfigError::Toml(describe(text, &e, &prefix)));
                     }
                 }
                 Ok(None)
@@ -173,6 +185,25 @@ fn known(id: &str, field: &str) -> Result<&'static str, ConfigError> {
         })
 }
 
+fn apply_select(
+    enabled: &mut HashMap<&'static str, bool>,
+    list: &[String],
+    field: &str,
+    replace: bool,
+) -> Result<(), ConfigError> {
+    if replace {
+        enabled.values_mut().for_each(|v| *v = false);
+    }
+    for id in list {
+        if id.eq_ignore_ascii_case("ALL") {
+            enabled.values_mut().for_each(|v| *v = true);
+        } else {
+            enabled.insert(known(id, field)?, true);
+        }
+    }
+    Ok(())
+}
+
 impl Settings {
     /// Resolves a configuration plus command-line `--select` / `--ignore` (which win).
     pub fn resolve(
@@ -182,33 +213,19 @@ impl Settings {
     ) -> Result<Settings, ConfigError> {
         let mut enabled: HashMap<&'static str, bool> =
             rules().iter().map(|r| (r.id, r.default_enabled)).collect();
-        let mut apply_select = |list: &[String], field: &str, replace: bool| {
-            if replace {
-                enabled.values_mut().for_each(|v| *v = false);
-            }
-            for id in list {
-                if id.eq_ignore_ascii_case("ALL") {
-                    enabled.values_mut().for_each(|v| *v = true);
-                } else {
-                    enabled.insert(known(id, field)?, true);
-                }
-            }
-            Ok::<(), ConfigError>(())
-        };
         if let Some(select) = &config.select {
-            apply_select(select, "select", true)?;
+            apply_select(&mut enabled, select, "select", true)?;
         }
-        apply_select(&config.extend_select, "extend-select", false)?;
+        apply_select(&mut enabled, &config.extend_select, "extend-select", false)?;
+        for id in &config.ignore {
+            enabled.insert(known(id, "ignore")?, false);
+        }
+        // The command line wins: `--select` replaces whatever the file chose.
         if !cli_select.is_empty() {
-            apply_select(cli_select, "--select", true)?;
+            apply_select(&mut enabled, cli_select, "--select", true)?;
         }
-        for (list, field) in [
-            (&config.ignore, "ignore"),
-            (&cli_ignore.to_vec(), "--ignore"),
-        ] {
-            for id in list {
-                enabled.insert(known(id, field)?, false);
-            }
+        for id in cli_ignore {
+            enabled.insert(known(id, "--ignore")?, false);
         }
         let mut severity = HashMap::new();
         for (id, value) in &config.severity {

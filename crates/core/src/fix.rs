@@ -74,3 +74,29 @@ pub fn fix_env_file(src: Vec<u8>, settings: &Settings, level: Applicability) -> 
         remaining,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_after_an_unclosed_quote_is_fixed() {
+        let src = b"A = 1\nB=\"open\nC=two words\n".to_vec();
+        let out = fix_env_file(src, &Settings::default(), Applicability::Unsafe);
+        assert_eq!(out.output, b"A=1\nB=\"open\nC=two words\n");
+    }
+
+    #[test]
+    fn fixes_converge_and_are_idempotent() {
+        let src = b"\xEF\xBB\xBF  A = 1  \n\n\n\nB=two words".to_vec();
+        let once = fix_env_file(src, &Settings::default(), Applicability::Safe);
+        assert_eq!(once.output, b"A=1\n\nB=\"two words\"\n");
+        let twice = fix_env_file(
+            once.output.clone(),
+            &Settings::default(),
+            Applicability::Safe,
+        );
+        assert_eq!(twice.applied, 0);
+        assert_eq!(twice.output, once.output);
+    }
+}

@@ -1,7 +1,7 @@
 //! Linting one env file: parse, run the enabled rules, apply suppressions and configured
 //! severities, sort.
 
-use envlint_dotenv::{Document, ParseOptions};
+use envlint_dotenv::{Document, ErrorKind, ParseOptions};
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -33,9 +33,23 @@ pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
         .filter(|d| !suppressions.suppresses(d))
         .collect();
     let suppressed = before - diagnostics.len();
+    // After a quote that never closes, what the following lines mean is a guess (the quote
+    // may be meant to span them): offer no fix there.
+    let horizon = doc
+        .errors()
+        .filter(|e| matches!(e.kind, ErrorKind::UnterminatedQuote { .. }))
+        .map(|e| e.line.start)
+        .min()
+        .unwrap_or(usize::MAX);
     for d in &mut diagnostics {
         if let Some(sev) = settings.severity_override(d.rule) {
             d.severity = sev;
+        }
+        if d.fix
+            .as_ref()
+            .is_some_and(|f| f.edits.iter().any(|e| e.range.end > horizon))
+        {
+            d.fix = None;
         }
     }
     diagnostics.sort_by(|a, b| {

@@ -46,12 +46,25 @@ pub fn display_text(doc: &Document, show_values: bool) -> String {
                 }
                 LineKind::Comment(c) => mask_assignment_comment(&mut out, c.clone()),
                 LineKind::Error(err) => {
+                    // Unknown structure: keep what precedes `=` (or the first word, unless
+                    // it looks like a pasted token), mask the rest.
                     let text = &src[err.line.clone()];
-                    match memchr::memchr(b'=', text) {
-                        Some(eq) => mask(&mut out, err.line.start + eq + 1..err.line.end, &[]),
-                        None if looks_like_token(text) => mask(&mut out, err.line.clone(), &[]),
-                        None => {}
-                    }
+                    let keep = match memchr::memchr(b'=', text) {
+                        Some(eq) => eq + 1,
+                        None => {
+                            let lead = text.len() - text.trim_ascii_start().len();
+                            let word = text[lead..]
+                                .iter()
+                                .take_while(|b| !b.is_ascii_whitespace())
+                                .count();
+                            if looks_like_token(&text[lead..lead + word]) {
+                                lead
+                            } else {
+                                lead + word
+                            }
+                        }
+                    };
+                    mask(&mut out, err.line.start + keep..err.line.end, &[]);
                 }
                 LineKind::Blank => {}
             }

@@ -1,7 +1,7 @@
 //! `parse-error`: lines dotenvy 0.15.7 rejects.
 
-use super::report_rejections;
-use crate::diagnostic::Severity;
+use super::{entries, report_rejections};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 
 pub(crate) const RULE: Rule = Rule {
@@ -35,7 +35,25 @@ B="${A}"
 ## Fix
 Automatic where the intent is unambiguous; otherwise the help text says what to write.
 "##,
-    check: |ctx, out| report_rejections(ctx, "parse-error", out),
+    check: |ctx, out| {
+        report_rejections(ctx, "parse-error", out);
+        // dotenvy parses a NUL byte into the value, but `std::env::set_var` panics on it.
+        for (_, e) in entries(ctx.doc) {
+            if e.value.contains('\0') {
+                let key = e.key(ctx.doc);
+                out.push(
+                    Diagnostic::new(
+                        "parse-error",
+                        Severity::Error,
+                        e.raw_value.clone(),
+                        format!("the value of `{key}` holds a NUL byte: dotenvy reads it, but setting the variable panics"),
+                    )
+                    .key(key)
+                    .help("remove the NUL byte; environment variables cannot hold one"),
+                );
+            }
+        }
+    },
 };
 
 #[cfg(test)]
@@ -49,5 +67,6 @@ mod tests {
         fail("parse-error", "A=\"open\nB=2\n", 1);
         // Owned by value-without-quotes when that rule is on; alone, parse-error reports it.
         fail("parse-error", "A=two words\n", 1);
+        fail("parse-error", "A=x\0y\n", 1);
     }
 }

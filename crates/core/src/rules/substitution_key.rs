@@ -91,6 +91,21 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                             ],
                         )),
                     );
+                } else if !s.braced && s.name.starts_with(|c: char| c.is_ascii_digit()) {
+                    out.push(
+                        Diagnostic::new(
+                            "substitution-key",
+                            Severity::Warning,
+                            s.span.clone(),
+                            format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", s.name, s.name),
+                        )
+                        .key(key)
+                        .help("escape the `$` as `\\$` or put the value in single quotes")
+                        .fix(Fix::unsafe_(
+                            "Escape the `$`",
+                            vec![TextEdit::insert(s.span.start, "\\")],
+                        )),
+                    );
                 } else if s.braced
                     && (s.name.is_empty()
                         || !s.name.chars().all(|c| c.is_alphanumeric() || c == '_'))

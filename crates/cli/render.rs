@@ -1,0 +1,229 @@
+//! Output formats. Each is a small function over the same data: a file's path, its text,
+//! and its diagnostics with byte spans.
+//!
+//! - `human`: miette code frames with the span underlined; values masked (see
+//!   `envlint_core::mask`). A custom [`SourceCode`] hands miette only the lines around a
+//!   span, found through a line index, so rendering stays linear on huge files.
+//! - `json`: the versioned shape of `shared/design/RULES.md`.
+//! - `github`: workflow commands that GitHub shows as annotations.
+
+use std::fmt;
+
+use envlint_core::{Applicability, Diagnostic, LineIndex, Severity};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use serde_json::{json, Value};
+
+/// One file's findings, ready to render.
+pub(crate) struct FileOutput<'a> {
+    /// The path as shown (relative, `/`-separated).
+    pub(crate) path: String,
+    /// The raw bytes (for line/column).
+    pub(crate) bytes: &'a [u8],
+    /// The text shown in frames (same length as `bytes`, values masked).
+    pub(crate) display: String,
+    pub(crate) index: LineIndex,
+    pub(crate) diagnostics: &'a [Diagnostic],
+}
+
+/// The text of a file as miette sees it: only the lines around each requested span.
+struct Windowed<'a> {
+    name: &'a str,
+    text: &'a str,
+    index: &'a LineIndex,
+}
+
+impl SourceCode for Windowed<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let start = span.offset().min(self.text.len());
+        let end = (span.offset() + span.len()).min(self.text.len());
+        let first = self.index.line(start).saturating_sub(before + 1);
+        let last = self.index.line(end.saturating_sub(1).max(start)) + after + 2;
+        let w_start = self.index.line_start(first);
+        let w_end = self.index.line_start(last).min(self.text.len());
+        let window = &self.text.as_bytes()[w_start..w_end];
+        let local = SourceSpan::new((start - w_start).into(), end - start);
+        let inner = window.read_span(&local, before, after)?;
+        let data_start = inner.span().offset() + w_start;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_owned(),
+            inner.data(),
+            SourceSpan::new(data_start.into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
+}
+
+struct Report<'a> {
+    d: &'a Diagnostic,
+    source: Windowed<'a>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.d.rule, self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(None, span(&self.d.span));
+        let rest = self
+            .d
+            .labels
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), span(&l.span)));
+        Some(Box::new(std::iter::once(primary).chain(rest)))
+    }
+}
+
+fn span(r: &std::ops::Range<usize>) -> SourceSpan {
+    SourceSpan::new(r.start.into(), r.len())
+}
+
+/// Options of the human renderer.
+pub(crate) struct Human {
+    handler: GraphicalReportHandler,
+}
+
+impl Human {
+    pub(crate) fn new(color: bool) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Human {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false)
+                .with_context_lines(1),
+        }
+    }
+
+    /// Renders every diagnostic of a file into `out`.
+    pub(crate) fn render(&self, file: &FileOutput<'_>, out: &mut String) {
+        for d in file.diagnostics {
+            let mut help = d.help.clone();
+            if let Some(fix) = &d.fix {
+                let how = match fix.applicability {
+                    Applicability::Safe => "envlint fix",
+                    Applicability::Unsafe => "envlint fix --unsafe-fixes",
+                };
+                let line = format!("fix: {} (`{how}`)", fix.description);
+                help = Some(match help {
+                    Some(h) => format!("{h}\n{line}"),
+                    None => line,
+                });
+            }
+            let report = Report {
+                d,
+                source: Windowed {
+                    name: &file.path,
+                    text: &file.display,
+                    index: &file.index,
+                },
+                help,
+            };
+            if self.handler.render_report(out, &report).is_ok() {
+                out.push('\n');
+            } else {
+                let (line, col) = file.index.line_col(file.bytes, d.span.start);
+                out.push_str(&format!(
+                    "{}:{line}:{col}: {} [{}]\n",
+                    file.path, d.message, d.rule
+                ));
+            }
+        }
+    }
+}
+
+fn position(file: &FileOutput<'_>, d: &Diagnostic) -> (usize, usize, usize, usize) {
+    let (line, column) = file.index.line_col(file.bytes, d.span.start);
+    let (end_line, end_column) = file.index.line_col(file.bytes, d.span.end);
+    (line, column, end_line, end_column)
+}
+
+/// The JSON object of one diagnostic (RULES.md, version 1).
+pub(crate) fn json_diagnostic(file: &FileOutput<'_>, d: &Diagnostic) -> Value {
+    let (line, column, end_line, end_column) = position(file, d);
+    json!({
+        "rule": d.rule,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "path": file.path,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "key": d.key,
+        "fix": d.fix.as_ref().map(|f| json!({
+            "applicability": f.applicability.as_str(),
+            "description": f.description,
+        })),
+    })
+}
+
+/// GitHub workflow commands, one per diagnostic.
+pub(crate) fn github(file: &FileOutput<'_>, out: &mut String) {
+    for d in file.diagnostics {
+        let (line, column, end_line, end_column) = position(file, d);
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        out.push_str(&format!(
+            "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title=envlint ({})::{}\n",
+            escape_property(&file.path),
+            d.rule,
+            escape_data(&d.message),
+        ));
+    }
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

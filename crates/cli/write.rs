@@ -1,0 +1,72 @@
+//! Writing a user's file safely.
+//!
+//! Why: a fixer that truncates a `.env` on a full disk, drops its permissions (a 0600 file
+//! holding secrets becoming world-readable), replaces a symlink with a copy, or overwrites
+//! an edit made while it ran, destroys trust in one stroke. We write a temporary file in the
+//! same folder, copy the permissions, sync, and rename it over the target (atomic on POSIX),
+//! after checking that the file still holds the bytes we read.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Replaces the contents of `path` (which held `expected` when read) with `contents`.
+pub(crate) fn write_atomically(
+    path: &Path,
+    expected: &[u8],
+    contents: &[u8],
+) -> Result<(), String> {
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_reason(&e)))?;
+    let now = std::fs::read(&target)
+        .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_reason(&e)))?;
+    if now != expected {
+        return Err(format!(
+            "{}: the file changed on disk since envlint read it; not writing (run again)",
+            path.display()
+        ));
+    }
+    let perms = std::fs::metadata(&target)
+        .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_reason(&e)))?
+        .permissions();
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| {
+        format!(
+            "{}: cannot write: {}",
+            path.display(),
+            crate::discover::io_reason(&e)
+        )
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".envlint-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(contents).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    std::fs::set_permissions(tmp.path(), perms).map_err(fail)?;
+    tmp.persist(&target).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_when_the_file_changed_and_keeps_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, b"A=1\n").unwrap();
+        let err = write_atomically(&path, b"A=0\n", b"A=2\n").unwrap_err();
+        assert!(err.contains("changed on disk"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"A=1\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            write_atomically(&path, b"A=1\n", b"A=2\n").unwrap();
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), b"A=2\n");
+    }
+}

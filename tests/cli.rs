@@ -1,0 +1,393 @@
+//! End-to-end tests of the `envlint` binary over real temporary git repositories.
+//!
+//! Each test copies a fixture (or writes files) into a fresh temp folder with `git init`,
+//! runs the built binary there, and checks exit code, stdout and stderr. Human output is
+//! snapshot-tested with insta (no colour: the output is not a terminal and NO_COLOR is set).
+
+#![allow(clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn envlint(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_envlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run envlint");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn git_available() -> bool {
+    Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A temp folder holding `files`, made a git repository when git is installed.
+fn repo(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, data) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, data).unwrap();
+    }
+    if git_available() {
+        let ok = Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git init failed");
+    } else {
+        eprintln!("note: git is not installed; the fixture is a plain folder");
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = repo(&[]);
+    let src: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name]
+        .iter()
+        .collect();
+    copy_dir(&src, dir.path());
+    dir
+}
+
+#[test]
+fn messy_folder_reports_every_problem_with_code_frames() {
+    let dir = fixture("messy");
+    let run = envlint(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(
+        !run.stdout.contains("node_modules"),
+        "dependency folders are skipped"
+    );
+    assert!(!run.stdout.contains("notes.txt"), "only env files are read");
+    insta::assert_snapshot!("messy_human", run.stdout);
+}
+
+#[test]
+fn messy_folder_json_matches_the_contract() {
+    let dir = fixture("messy");
+    let run = envlint(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(v["version"], 1);
+    for d in v["diagnostics"].as_array().unwrap() {
+        for field in [
+            "rule",
+            "severity",
+            "message",
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "key",
+            "fix",
+        ] {
+            assert!(d.get(field).is_some(), "missing {field} in {d}");
+        }
+        assert!(!d["path"].as_str().unwrap().contains('\\'));
+    }
+    insta::assert_json_snapshot!("messy_json", v);
+}
+
+#[test]
+fn github_annotations() {
+    let dir = repo(&[(".env", b"a=1\nA=1\nA=2\n")]);
+    let run = envlint(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("github", run.stdout);
+}
+
+#[test]
+fn values_never_reach_the_output() {
+    let secret = "sk-live-4f9c2a7e1b8d6f3a0c5e";
+    let text = format!("API_KEY = {secret}\nOTHER={secret} x\n# OLD_KEY={secret}\nBARE {secret}\n");
+    let dir = repo(&[(".env", text.as_bytes())]);
+    for format in ["human", "json", "github"] {
+        let run = envlint(dir.path(), &["check", "--format", format]);
+        assert_eq!(run.code, 1);
+        assert!(
+            !run.stdout.contains("4f9c2a7e"),
+            "{format} leaked a value:\n{}",
+            run.stdout
+        );
+        assert!(!run.stderr.contains("4f9c2a7e"));
+    }
+    let shown = envlint(dir.path(), &["check", "--show-values"]);
+    assert!(
+        shown.stdout.contains("4f9c2a7e"),
+        "--show-values shows them"
+    );
+}
+
+#[test]
+fn env_files_are_found_even_when_gitignored_and_hidden() {
+    let dir = repo(&[
+        (".gitignore", b".env*\n"),
+        (".env", b"lower=1\n"),
+        ("svc/.env.local", b"lower=1\n"),
+        ("svc/prod.env", b"lower=1\n"),
+        (".envrc", b"export lower=1\n"),
+        ("src/env.ts", b"lower=1\n"),
+        ("node_modules/x/.env", b"lower=1\n"),
+        ("target/.env", b"lower=1\n"),
+    ]);
+    let run = envlint(dir.path(), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut paths: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(paths, [".env", "svc/.env.local", "svc/prod.env"]);
+    assert_eq!(v["summary"]["files"], 3);
+}
+
+#[test]
+fn fix_repairs_what_it_safely_can_and_nothing_else() {
+    let dir = fixture("messy");
+    let before_multiline = std::fs::read(dir.path().join(".env.multiline")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.path().join("windows.env"),
+            std::fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+    }
+    let diff = envlint(dir.path(), &["fix", "--diff"]);
+    assert_eq!(diff.code, 1, "changes pending: {}", diff.stderr);
+    insta::assert_snapshot!("messy_fix_diff", diff.stdout);
+    let unchanged = envlint(dir.path(), &["check", "--format", "json"]);
+    let fixed = envlint(dir.path(), &["fix"]);
+    assert_eq!(fixed.code, 1, "unfixable problems remain");
+    assert!(fixed.stderr.contains("Fixed"), "{}", fixed.stderr);
+    // A second run has nothing left to do.
+    let again = envlint(dir.path(), &["fix", "--diff"]);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""));
+    // Files whose problems have no safe fix are byte-identical.
+    assert_eq!(
+        std::fs::read(dir.path().join(".env.multiline")).unwrap(),
+        before_multiline
+    );
+    // Line endings and permissions survive.
+    let windows = std::fs::read(dir.path().join("windows.env")).unwrap();
+    assert!(!windows.starts_with(b"\xef\xbb\xbf"), "BOM removed");
+    assert_eq!(
+        windows.iter().filter(|&&b| b == b'\n').count(),
+        windows.windows(2).filter(|w| w == b"\r\n").count()
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("windows.env"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    let after = envlint(dir.path(), &["check", "--format", "json"]);
+    let count = |r: &Run| {
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert!(count(&after) < count(&unchanged));
+    assert!(
+        !after.stdout.contains("\"applicability\":\"safe\""),
+        "no safe fix left: {}",
+        after.stdout
+    );
+}
+
+#[test]
+fn exit_codes_and_one_line_errors() {
+    let dir = repo(&[(".env", b"A=1\n")]);
+    let clean = envlint(dir.path(), &["check"]);
+    assert_eq!(
+        (clean.code, clean.stdout.as_str()),
+        (0, "No problems in 1 file.\n")
+    );
+
+    let missing = envlint(dir.path(), &["check", "nope.env"]);
+    assert_eq!(missing.code, 2);
+    assert_eq!(
+        missing.stderr,
+        "envlint: error: nope.env: no such file or directory\n"
+    );
+
+    let bad_flag = envlint(dir.path(), &["check", "--frobnicate"]);
+    assert_eq!(bad_flag.code, 2);
+
+    let bad_rule = envlint(dir.path(), &["check", "--select", "lowercase-keys"]);
+    assert_eq!(bad_rule.code, 2);
+    assert_eq!(bad_rule.stderr.lines().count(), 1);
+    assert!(bad_rule.stderr.contains("did you mean `lowercase-key`"));
+
+    std::fs::write(
+        dir.path().join("envlint.toml"),
+        "ignore = []\nselekt = [\"bom\"]\n",
+    )
+    .unwrap();
+    let bad_config = envlint(dir.path(), &["check"]);
+    assert_eq!(bad_config.code, 2);
+    assert_eq!(
+        bad_config.stderr.lines().count(),
+        1,
+        "{}",
+        bad_config.stderr
+    );
+    assert!(
+        bad_config.stderr.contains("selekt") && bad_config.stderr.contains("line 2"),
+        "{}",
+        bad_config.stderr
+    );
+
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(dir.path().join("envlint.toml")).unwrap();
+        std::os::unix::fs::symlink("gone", dir.path().join("dangling.env")).unwrap();
+        let broken = envlint(dir.path(), &["check", "dangling.env"]);
+        assert_eq!(broken.code, 2);
+        assert_eq!(broken.stderr.lines().count(), 1);
+    }
+}
+
+#[test]
+fn configuration_is_found_nearest_first_in_every_form() {
+    let dir = repo(&[
+        (
+            "pyproject.toml",
+            b"[project]\nname='x'\n[tool.envlint]\nignore = [\"lowercase-key\"]\n",
+        ),
+        (".env", b"lower=1\n\n\nA=1\n"),
+        (
+            "svc/Cargo.toml",
+            b"[package]\nname='svc'\n[package.metadata.envlint]\nselect = [\"extra-blank-line\"]\n",
+        ),
+        ("svc/.env", b"lower=1\n\n\nA=1\n"),
+        ("docs/pyproject.toml", b"[tool.black]\n"),
+        ("docs/.env", b"lower=1\n"),
+    ]);
+    let root = envlint(dir.path(), &["check", "--format", "json"]);
+    assert!(!root.stdout.contains("lowercase-key"), "{}", root.stdout);
+    assert!(root.stdout.contains("extra-blank-line"));
+    let svc = envlint(&dir.path().join("svc"), &["check", "--format", "json"]);
+    assert!(svc.stdout.contains("extra-blank-line") && !svc.stdout.contains("lowercase-key"));
+    // docs/pyproject.toml has no envlint table: the search goes on to the root's.
+    let docs = envlint(&dir.path().join("docs"), &["check"]);
+    assert_eq!(docs.code, 0, "{}", docs.stdout);
+    // The command line wins over the file.
+    let cli = envlint(
+        dir.path(),
+        &["check", "--select", "lowercase-key", "--format", "json"],
+    );
+    assert!(cli.stdout.contains("lowercase-key"));
+    // Severity overrides and exclusions.
+    std::fs::write(
+        dir.path().join("envlint.toml"),
+        "exclude = [\"svc\"]\n[severity]\nlowercase-key = \"info\"\n",
+    )
+    .unwrap();
+    let sev = envlint(
+        dir.path(),
+        &["check", "--select", "lowercase-key", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&sev.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert!(
+        diags
+            .iter()
+            .all(|d| d["severity"] == "info" && d["path"] != "svc/.env"),
+        "{diags:?}"
+    );
+    assert_eq!(sev.code, 0, "info does not fail the run");
+}
+
+#[test]
+fn suppression_comments() {
+    let dir = repo(&[(
+        ".env",
+        b"# envlint: ignore[lowercase-key]\nlower=1\nother=2 # envlint: ignore\nthird=3\n# envlint: ignore-file[extra-blank-line]\n\n\n",
+    )]);
+    let run = envlint(dir.path(), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("lowercase-key".to_owned(), 4)]);
+}
+
+#[test]
+fn parse_prints_what_dotenvy_loads() {
+    let dir = repo(&[(
+        ".env",
+        b"export A = 'x y' # c\nB=\"${A}!\\n\"\nC=$A_B\nbad line\nD=\"multi\nline\"\n",
+    )]);
+    let run = envlint(
+        dir.path(),
+        &["parse", ".env", "--no-env", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "the bad line is reported");
+    insta::assert_json_snapshot!(
+        "parse_json",
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+    );
+    let human = envlint(dir.path(), &["parse", ".env", "--no-env"]);
+    insta::assert_snapshot!("parse_human", human.stdout);
+    assert!(human.stderr.contains("expected `=`"), "{}", human.stderr);
+}
+
+#[test]
+fn rules_are_listed_and_explained() {
+    let dir = repo(&[]);
+    let list = envlint(dir.path(), &["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(v["rules"].as_array().unwrap().len(), 17);
+    let one = envlint(dir.path(), &["rules", "substitution-key"]);
+    assert!(one.stdout.contains("## Why is this bad?"));
+    let none = envlint(dir.path(), &["rules", "nope"]);
+    assert_eq!(none.code, 2);
+}
