@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use envlint_core::fix::fix_env_file;
-use envlint_core::mask::display_text;
+use envlint_core::mask::display_bytes;
 use envlint_core::{lint_env_file, Applicability, Diagnostic, LineIndex, Settings, Severity};
 use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions};
 use serde_json::json;
@@ -122,14 +122,35 @@ fn main() -> ExitCode {
     }
 }
 
-/// Writes to stdout; a closed pipe (`envlint check | head`) is not an error.
-fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+/// Buffered stdout; a closed pipe (`envlint check | head`) ends the process quietly.
+struct Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>);
+
+impl Stdout {
+    fn new() -> Self {
+        Stdout(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        ))
+    }
+
+    fn write(&mut self, text: &str) {
+        if let Err(e) = self.0.write_all(text.as_bytes()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
         }
     }
+}
+
+impl Drop for Stdout {
+    fn drop(&mut self) {
+        let _ = self.0.flush();
+    }
+}
+
+/// Writes to stdout at once (for small outputs).
+fn emit(text: &str) {
+    Stdout::new().write(text);
 }
 
 fn color(cli: &Cli) -> bool {
@@ -185,7 +206,7 @@ fn shown_path(path: &Path) -> String {
 
 struct Linted {
     path: PathBuf,
-    result: Result<(Vec<u8>, Document, Vec<Diagnostic>), String>,
+    result: Result<(Document, Vec<Diagnostic>), String>,
 }
 
 /// Lints files in parallel (one thread per core), keeping the input order.
@@ -195,8 +216,8 @@ fn lint_all(files: &[PathBuf], settings: &Settings) -> Vec<Linted> {
         result: std::fs::read(path)
             .map_err(|e| format!("{}: {}", shown_path(path), discover::io_reason(&e)))
             .map(|bytes| {
-                let report = lint_env_file(bytes.clone(), settings);
-                (bytes, report.doc, report.diagnostics)
+                let report = lint_env_file(bytes, settings);
+                (report.doc, report.diagnostics)
             }),
     };
     let threads = std::thread::available_parallelism()
@@ -275,23 +296,53 @@ impl Tally {
     }
 }
 
-fn file_output<'a>(
+/// Renders one file's diagnostics in the chosen format to `out` (JSON objects go to
+/// `json`, printed at the end).
+fn render_file(
     cli: &Cli,
-    path: &Path,
-    bytes: &'a [u8],
-    doc: &Document,
-    diagnostics: &'a [Diagnostic],
-) -> FileOutput<'a> {
-    FileOutput {
-        path: shown_path(path),
-        bytes,
-        display: if cli.format == Format::Human && !diagnostics.is_empty() {
-            display_text(doc, cli.show_values)
-        } else {
-            String::new()
-        },
-        index: LineIndex::new(bytes),
-        diagnostics,
+    human: &Human,
+    out: &mut Stdout,
+    file: (&Path, Document, &[Diagnostic]),
+    json: &mut Vec<serde_json::Value>,
+) {
+    let (path, doc, diagnostics) = file;
+    let index = LineIndex::new(doc.to_bytes());
+    let path = shown_path(path);
+    let mut sink = |s: &str| out.write(s);
+    match cli.format {
+        Format::Human => {
+            let windows = render::frame_windows(&index, doc.to_bytes().len(), diagnostics);
+            let display = display_bytes(doc, cli.show_values, Some(&windows));
+            let file = FileOutput {
+                path,
+                bytes: &display,
+                index,
+                diagnostics,
+            };
+            human.render(&file, &mut sink);
+        }
+        Format::Github => {
+            let file = FileOutput {
+                path,
+                bytes: doc.to_bytes(),
+                index,
+                diagnostics,
+            };
+            render::github(&file, &mut sink);
+        }
+        Format::Json => {
+            let file = FileOutput {
+                path,
+                bytes: doc.to_bytes(),
+                index,
+                diagnostics,
+            };
+            json.extend(
+                diagnostics
+                    .iter()
+                    .map(|d| render::json_diagnostic(&file, d)),
+            );
+        }
     }
 }
 
@@ -300,6 +351,7 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
     let setup = setup(cli, &paths)?;
     let linted = lint_all(&setup.files, &setup.settings);
     let human = Human::new(color(cli));
+    let mut out = Stdout::new();
     let mut tally = Tally {
         files: setup.files.len(),
         ..Tally::default()
@@ -310,36 +362,31 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
         .map(|e| format!("{}: {}", e.path.display(), e.message))
         .collect();
     let mut json_diags = Vec::new();
-    for l in &linted {
-        let (bytes, doc, diagnostics) = match &l.result {
+    for l in linted {
+        let (doc, diagnostics) = match l.result {
             Ok(r) => r,
             Err(e) => {
-                io_errors.push(e.clone());
+                io_errors.push(e);
                 continue;
             }
         };
-        tally.add(diagnostics);
+        tally.add(&diagnostics);
         if diagnostics.is_empty() {
             continue;
         }
-        let file = file_output(cli, &l.path, bytes, doc, diagnostics);
-        let mut out = String::new();
-        match cli.format {
-            Format::Human => human.render(&file, &mut out),
-            Format::Github => render::github(&file, &mut out),
-            Format::Json => json_diags.extend(
-                diagnostics
-                    .iter()
-                    .map(|d| render::json_diagnostic(&file, d)),
-            ),
-        }
-        emit(&out);
+        render_file(
+            cli,
+            &human,
+            &mut out,
+            (&l.path, doc, &diagnostics),
+            &mut json_diags,
+        );
     }
     for e in &io_errors {
         eprintln!("envlint: error: {e}");
     }
     match cli.format {
-        Format::Json => emit(&format!(
+        Format::Json => out.write(&format!(
             "{}\n",
             json!({
                 "version": 1,
@@ -347,9 +394,10 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
                 "summary": {"files": tally.files, "errors": tally.errors, "warnings": tally.warnings},
             })
         )),
-        Format::Human if !cli.quiet => emit(&format!("{}\n", tally.sentence())),
+        Format::Human if !cli.quiet => out.write(&format!("{}\n", tally.sentence())),
         _ => {}
     }
+    drop(out);
     Ok(if !io_errors.is_empty() {
         2
     } else {
@@ -408,14 +456,15 @@ fn fix(cli: &Cli, paths: &[PathBuf], diff: bool, unsafe_fixes: bool) -> Result<u
         if !diff {
             tally.add(&outcome.remaining);
             if !outcome.remaining.is_empty() && cli.format != Format::Json {
-                let doc = Document::parse(outcome.output.clone(), &ParseOptions::isolated());
-                let file = file_output(cli, path, &outcome.output, &doc, &outcome.remaining);
-                let mut out = String::new();
-                match cli.format {
-                    Format::Github => render::github(&file, &mut out),
-                    _ => human.render(&file, &mut out),
-                }
-                emit(&out);
+                let doc = Document::parse(outcome.output, &ParseOptions::isolated());
+                let mut out = Stdout::new();
+                render_file(
+                    cli,
+                    &human,
+                    &mut out,
+                    (path, doc, &outcome.remaining),
+                    &mut Vec::new(),
+                );
             }
         }
     }
@@ -473,7 +522,7 @@ fn parse(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
             Diagnostic::new(
                 "parse-error",
                 Severity::Error,
-                e.at.clone(),
+                e.at.range(),
                 format!("dotenvy rejects this line: {}", e.kind),
             )
         })
@@ -484,14 +533,14 @@ fn parse(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
             .iter()
             .filter_map(|l| match &l.kind {
                 LineKind::Entry(e) => Some(
-                    json!({"key": e.key(&doc), "value": e.value, "line": line_of(e.key.start)}),
+                    json!({"key": e.key(&doc), "value": e.value(&doc), "line": line_of(e.key.start as usize)}),
                 ),
                 _ => None,
             })
             .collect();
         let errs: Vec<_> = doc
             .errors()
-            .map(|e| json!({"line": line_of(e.line.start), "message": e.kind.to_string()}))
+            .map(|e| json!({"line": line_of(e.line.start as usize), "message": e.kind.to_string()}))
             .collect();
         emit(&format!(
             "{}\n",
@@ -500,7 +549,7 @@ fn parse(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
     } else {
         let mut out = String::new();
         for e in doc.entries() {
-            let v = &e.value;
+            let v = e.value(&doc);
             let plain = !v.is_empty()
                 && v.chars()
                     .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\');
@@ -512,10 +561,10 @@ fn parse(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
         }
         emit(&out);
         if !errors.is_empty() {
+            let display = display_bytes(doc, true, None);
             let file_out = FileOutput {
                 path: shown,
-                bytes: &bytes,
-                display: display_text(&doc, true),
+                bytes: &display,
                 index: LineIndex::new(&bytes),
                 diagnostics: &errors,
             };
@@ -525,7 +574,7 @@ fn parse(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
                     && std::io::stderr().is_terminal()
                     && std::env::var_os("NO_COLOR").is_none(),
             )
-            .render(&file_out, &mut report);
+            .render(&file_out, &mut |s: &str| report.push_str(s));
             eprint!("{report}");
         }
     }

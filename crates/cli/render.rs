@@ -20,10 +20,9 @@ use serde_json::{json, Value};
 pub(crate) struct FileOutput<'a> {
     /// The path as shown (relative, `/`-separated).
     pub(crate) path: String,
-    /// The raw bytes (for line/column).
+    /// The file's bytes: as read for json/github, masked for human frames (masking keeps
+    /// byte offsets and character counts, so positions agree).
     pub(crate) bytes: &'a [u8],
-    /// The text shown in frames (same length as `bytes`, values masked).
-    pub(crate) display: String,
     pub(crate) index: LineIndex,
     pub(crate) diagnostics: &'a [Diagnostic],
 }
@@ -31,8 +30,41 @@ pub(crate) struct FileOutput<'a> {
 /// The text of a file as miette sees it: only the lines around each requested span.
 struct Windowed<'a> {
     name: &'a str,
-    text: &'a str,
+    text: &'a [u8],
     index: &'a LineIndex,
+}
+
+/// The most context lines a frame shows around a span (miette is configured with 1).
+const MAX_CONTEXT: usize = 2;
+
+/// Lines prepared (masked) around every span: more than any frame reads.
+pub(crate) const MASK_CONTEXT: usize = MAX_CONTEXT + 2;
+
+/// The bytes of the whole lines from `context` lines before `span` to `context` lines after.
+pub(crate) fn frame_window(
+    index: &LineIndex,
+    len: usize,
+    span: &std::ops::Range<usize>,
+    context: usize,
+) -> std::ops::Range<usize> {
+    let start = span.start.min(len);
+    let end = span.end.min(len);
+    let first = index.line(start).saturating_sub(context);
+    let last = index.line(end.saturating_sub(1).max(start)) + context + 1;
+    index.line_start(first)..index.line_start(last).min(len)
+}
+
+/// The windows a renderer will read for these diagnostics (to mask them beforehand).
+pub(crate) fn frame_windows(
+    index: &LineIndex,
+    len: usize,
+    diagnostics: &[Diagnostic],
+) -> Vec<std::ops::Range<usize>> {
+    diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(&d.span).chain(d.labels.iter().map(|l| &l.span)))
+        .map(|s| frame_window(index, len, s, MASK_CONTEXT))
+        .collect()
 }
 
 impl SourceCode for Windowed<'_> {
@@ -42,13 +74,18 @@ impl SourceCode for Windowed<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let (before, after) = (before.min(MAX_CONTEXT), after.min(MAX_CONTEXT));
         let start = span.offset().min(self.text.len());
         let end = (span.offset() + span.len()).min(self.text.len());
-        let first = self.index.line(start).saturating_sub(before + 1);
-        let last = self.index.line(end.saturating_sub(1).max(start)) + after + 2;
-        let w_start = self.index.line_start(first);
-        let w_end = self.index.line_start(last).min(self.text.len());
-        let window = &self.text.as_bytes()[w_start..w_end];
+        let window = frame_window(
+            self.index,
+            self.text.len(),
+            &(start..end),
+            before.max(after) + 1,
+        );
+        let (w_start, w_end) = (window.start, window.end);
+        let first = self.index.line(w_start);
+        let window = &self.text[w_start..w_end];
         let local = SourceSpan::new((start - w_start).into(), end - start);
         let inner = window.read_span(&local, before, after)?;
         let data_start = inner.span().offset() + w_start;
@@ -137,9 +174,11 @@ impl Human {
         }
     }
 
-    /// Renders every diagnostic of a file into `out`.
-    pub(crate) fn render(&self, file: &FileOutput<'_>, out: &mut String) {
+    /// Renders every diagnostic of a file, handing each to `sink` as it is done.
+    pub(crate) fn render(&self, file: &FileOutput<'_>, sink: &mut dyn FnMut(&str)) {
+        let mut out = String::new();
         for d in file.diagnostics {
+            out.clear();
             let mut help = d.help.clone();
             if let Some(fix) = &d.fix {
                 let how = match fix.applicability {
@@ -156,12 +195,12 @@ impl Human {
                 d,
                 source: Windowed {
                     name: &file.path,
-                    text: &file.display,
+                    text: file.bytes,
                     index: &file.index,
                 },
                 help,
             };
-            if self.handler.render_report(out, &report).is_ok() {
+            if self.handler.render_report(&mut out, &report).is_ok() {
                 out.push('\n');
             } else {
                 let (line, col) = file.index.line_col(file.bytes, d.span.start);
@@ -170,6 +209,7 @@ impl Human {
                     file.path, d.message, d.rule
                 ));
             }
+            sink(&out);
         }
     }
 }
@@ -201,7 +241,7 @@ pub(crate) fn json_diagnostic(file: &FileOutput<'_>, d: &Diagnostic) -> Value {
 }
 
 /// GitHub workflow commands, one per diagnostic.
-pub(crate) fn github(file: &FileOutput<'_>, out: &mut String) {
+pub(crate) fn github(file: &FileOutput<'_>, sink: &mut dyn FnMut(&str)) {
     for d in file.diagnostics {
         let (line, column, end_line, end_column) = position(file, d);
         let level = match d.severity {
@@ -209,7 +249,7 @@ pub(crate) fn github(file: &FileOutput<'_>, out: &mut String) {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        out.push_str(&format!(
+        sink(&format!(
             "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title=envlint ({})::{}\n",
             escape_property(&file.path),
             d.rule,

@@ -1,11 +1,11 @@
 //! Linting one env file: parse, run the enabled rules, apply suppressions and configured
 //! severities, sort.
 
-use envlint_dotenv::{Document, ErrorKind, ParseOptions};
+use envlint_dotenv::{Document, ErrorKind, LineKind, ParseOptions};
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::rule::{rules, Ctx};
+use crate::rule::{rules, Ctx, EntryCheck, LineCheck, Rule};
 use crate::suppress::Suppressions;
 
 /// The result of linting one env file.
@@ -38,7 +38,7 @@ pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
     let horizon = doc
         .errors()
         .filter(|e| matches!(e.kind, ErrorKind::UnterminatedQuote { .. }))
-        .map(|e| e.line.start)
+        .map(|e| e.line.start as usize)
         .min()
         .unwrap_or(usize::MAX);
     for d in &mut diagnostics {
@@ -64,11 +64,33 @@ pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
 
 /// Runs the enabled rules over an already parsed document (no suppression, no overrides).
 pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
-    let ctx = Ctx { doc, settings };
+    let ctx = Ctx {
+        doc,
+        settings,
+        errors: doc.errors().collect(),
+    };
     let mut out = Vec::new();
-    for rule in rules() {
-        if settings.is_enabled(rule.id) {
-            (rule.check)(&ctx, &mut out);
+    let active: Vec<&Rule> = rules()
+        .iter()
+        .filter(|r| settings.is_enabled(r.id))
+        .collect();
+    for check in active.iter().filter_map(|r| r.file) {
+        check(&ctx, &mut out);
+    }
+    // One pass over the lines for every per-line and per-entry check: on large files the
+    // line table is the bulk of the memory, and each extra pass costs a full read of it.
+    let line_checks: Vec<LineCheck> = active.iter().filter_map(|r| r.line).collect();
+    let entry_checks: Vec<EntryCheck> = active.iter().filter_map(|r| r.entry).collect();
+    if !line_checks.is_empty() || !entry_checks.is_empty() {
+        for (i, line) in doc.lines().iter().enumerate() {
+            for check in &line_checks {
+                check(&ctx, i, line, &mut out);
+            }
+            if let LineKind::Entry(e) = &line.kind {
+                for check in &entry_checks {
+                    check(&ctx, e, &mut out);
+                }
+            }
         }
     }
     out

@@ -2,90 +2,139 @@
 //!
 //! Why: a code frame of a `.env` line would print the secret it holds into a terminal, a
 //! CI log or a pasted bug report, the very leak envlint exists to stop. Frames therefore
-//! show keys, quotes, `$` references and comments, with every value byte replaced by `*`.
-//! The text keeps the exact byte length of the file so that spans stay valid; invalid
-//! UTF-8 and control bytes become `?`.
+//! show keys, quotes, `$` references and comments, with every value character replaced.
+//!
+//! The masked text keeps the exact byte length *and* character count of the file, so that
+//! spans and columns stay valid: a character is replaced by a placeholder of the same UTF-8
+//! length (`*`, `·`, `∗`, `𝟘`). Invalid UTF-8 and control bytes become `?`. The work is
+//! done in place on the document's own bytes: large files are not copied.
 
 use std::ops::Range;
 
-use envlint_dotenv::{Document, LineKind};
+use envlint_dotenv::{Document, LineKind, Span};
 
-/// The text to show in code frames: same length as the file, valid UTF-8, values masked
-/// unless `show_values`.
-pub fn display_text(doc: &Document, show_values: bool) -> String {
-    let src = doc.to_bytes();
-    let mut out = src.to_vec();
-    // Invalid UTF-8 and control characters (but tab and line breaks) become '?'.
+/// Same-length placeholders for characters of 1 to 4 UTF-8 bytes.
+const PLACEHOLDERS: [&str; 4] = ["*", "\u{b7}", "\u{2217}", "\u{1d7d8}"];
+
+/// Consumes the document and returns the text to show in code frames: same length and
+/// character count as the file, values masked unless `show_values`.
+///
+/// With `only = Some(ranges)`, only the lines overlapping those byte ranges are prepared
+/// (sanitized and masked); the rest of the buffer must not be shown. Frames show a few
+/// lines around each finding, so on a large file this avoids a pass over all of it.
+pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usize>]>) -> Vec<u8> {
+    let (mut out, lines) = doc.into_parts();
+    let chosen: Vec<&envlint_dotenv::Line> = match only {
+        None => lines.iter().collect(),
+        Some(ranges) => {
+            let mut picked: Vec<usize> = Vec::new();
+            for r in ranges {
+                let first = lines.partition_point(|l| (l.span.end as usize) <= r.start);
+                let mut i = first;
+                while i < lines.len() && ((lines[i].span.start as usize) < r.end || i == first) {
+                    picked.push(i);
+                    i += 1;
+                }
+            }
+            picked.sort_unstable();
+            picked.dedup();
+            picked.into_iter().map(|i| &lines[i]).collect()
+        }
+    };
+    for line in &chosen {
+        sanitize(&mut out[line.span.range()]);
+    }
+    if only.is_none() && lines.is_empty() {
+        sanitize(&mut out);
+    }
+    if show_values {
+        return out;
+    }
+    for line in chosen {
+        match &line.kind {
+            LineKind::Entry(e) => {
+                let keep: Vec<Span> = e.substitutions().iter().map(|s| s.span).collect();
+                mask(&mut out, e.raw_value.range(), &keep);
+                if let Some(c) = e.comment {
+                    mask_assignment_comment(&mut out, c.range());
+                }
+            }
+            LineKind::Comment(c) => mask_assignment_comment(&mut out, c.range()),
+            LineKind::Error(err) => {
+                // Unknown structure: keep what precedes `=` (or the first word, unless it
+                // looks like a pasted token), mask the rest.
+                let line = err.line.range();
+                let text = &out[line.clone()];
+                let keep = match memchr::memchr(b'=', text) {
+                    Some(eq) => eq + 1,
+                    None => {
+                        let lead = text.len() - text.trim_ascii_start().len();
+                        let word = text[lead..]
+                            .iter()
+                            .take_while(|b| !b.is_ascii_whitespace())
+                            .count();
+                        if looks_like_token(&text[lead..lead + word]) {
+                            lead
+                        } else {
+                            lead + word
+                        }
+                    }
+                };
+                mask(&mut out, line.start + keep..line.end, &[]);
+            }
+            LineKind::Blank => {}
+        }
+    }
+    out
+}
+
+/// Invalid UTF-8 and control characters (but tab and line breaks) become `?`.
+fn sanitize(out: &mut [u8]) {
     let mut i = 0;
-    while i < src.len() {
-        match std::str::from_utf8(&src[i..]) {
+    while i < out.len() {
+        match std::str::from_utf8(&out[i..]) {
             Ok(_) => break,
             Err(e) => {
-                let bad_start = i + e.valid_up_to();
-                let bad_len = e.error_len().unwrap_or(src.len() - bad_start);
-                out[bad_start..bad_start + bad_len].fill(b'?');
-                i = bad_start + bad_len;
+                let bad = i + e.valid_up_to();
+                let len = e.error_len().unwrap_or(out.len() - bad);
+                out[bad..bad + len].fill(b'?');
+                i = bad + len;
             }
         }
     }
-    for b in &mut out {
+    for b in out.iter_mut() {
         if (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0x7f {
             *b = b'?';
         }
     }
-    if !show_values {
-        for line in doc.lines() {
-            match &line.kind {
-                LineKind::Entry(e) => {
-                    let keep: Vec<Range<usize>> =
-                        e.substitutions.iter().map(|s| s.span.clone()).collect();
-                    mask(&mut out, e.raw_value.clone(), &keep);
-                    if let Some(c) = &e.comment {
-                        mask_assignment_comment(&mut out, c.clone());
-                    }
-                }
-                LineKind::Comment(c) => mask_assignment_comment(&mut out, c.clone()),
-                LineKind::Error(err) => {
-                    // Unknown structure: keep what precedes `=` (or the first word, unless
-                    // it looks like a pasted token), mask the rest.
-                    let text = &src[err.line.clone()];
-                    let keep = match memchr::memchr(b'=', text) {
-                        Some(eq) => eq + 1,
-                        None => {
-                            let lead = text.len() - text.trim_ascii_start().len();
-                            let word = text[lead..]
-                                .iter()
-                                .take_while(|b| !b.is_ascii_whitespace())
-                                .count();
-                            if looks_like_token(&text[lead..lead + word]) {
-                                lead
-                            } else {
-                                lead + word
-                            }
-                        }
-                    };
-                    mask(&mut out, err.line.start + keep..err.line.end, &[]);
-                }
-                LineKind::Blank => {}
-            }
-        }
-    }
-    // Every replacement above is ASCII over whole characters or over invalid bytes.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn mask(out: &mut [u8], range: Range<usize>, keep: &[Range<usize>]) {
-    for i in range {
-        if keep.iter().any(|k| k.contains(&i)) {
+fn char_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+/// Masks every character of `range` in `out` (valid UTF-8) but blanks, quotes, `#`, `\`
+/// and the `keep` spans.
+fn mask(out: &mut [u8], range: Range<usize>, keep: &[Span]) {
+    let mut i = range.start;
+    while i < range.end {
+        let len = char_len(out[i]).min(range.end - i);
+        if let Some(k) = keep.iter().find(|k| k.contains(i)) {
+            i = (k.end as usize).max(i + len);
             continue;
         }
-        let b = out[i];
         if !matches!(
-            b,
+            out[i],
             b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'#' | b'\\'
         ) {
-            out[i] = b'*';
+            out[i..i + len].copy_from_slice(PLACEHOLDERS[len - 1].as_bytes());
         }
+        i += len;
     }
 }
 
@@ -125,10 +174,8 @@ mod tests {
     use envlint_dotenv::ParseOptions;
 
     fn shown(s: &[u8]) -> String {
-        display_text(
-            &Document::parse(s.to_vec(), &ParseOptions::isolated()),
-            false,
-        )
+        let doc = Document::parse(s.to_vec(), &ParseOptions::isolated());
+        String::from_utf8(display_bytes(doc, false, None)).unwrap()
     }
 
     #[test]
@@ -150,16 +197,30 @@ mod tests {
             shown(b"ghp_1234567890abcdefghij\n"),
             "************************\n"
         );
+        assert_eq!(shown(b"BARE sk-live-12 x\n"), "BARE ********** *\n");
     }
 
     #[test]
-    fn length_is_kept_for_odd_bytes() {
-        let src = b"A=\xff\x00\xc3\xa9\n";
-        let d = display_text(
-            &Document::parse(src.to_vec(), &ParseOptions::isolated()),
-            true,
+    fn length_and_character_count_are_kept() {
+        let src = "A=\"é✓😀x\" Z\u{1}\n".as_bytes();
+        let doc = Document::parse(src.to_vec(), &ParseOptions::isolated());
+        let out = String::from_utf8(display_bytes(doc, false, None)).unwrap();
+        assert_eq!(out.len(), src.len());
+        assert_eq!(
+            out.chars().count(),
+            std::str::from_utf8(src).unwrap().chars().count()
         );
-        assert_eq!(d.len(), src.len());
-        assert_eq!(d, "A=??\u{e9}\n");
+        let bad = b"A=\xff\x00\xc3\xa9\n";
+        let doc = Document::parse(bad.to_vec(), &ParseOptions::isolated());
+        assert_eq!(display_bytes(doc, true, None), b"A=??\xc3\xa9\n");
+    }
+
+    #[test]
+    fn only_the_chosen_lines_are_prepared() {
+        let src = b"A=secret1\nB=secret2\nC=secret3\n";
+        let doc = Document::parse(src.to_vec(), &ParseOptions::isolated());
+        let window = [12..13, 13..13];
+        let out = display_bytes(doc, false, Some(&window));
+        assert_eq!(out, b"A=secret1\nB=*******\nC=secret3\n");
     }
 }

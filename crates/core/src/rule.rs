@@ -22,8 +22,20 @@ pub struct Rule {
     /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`,
     /// `## Fix`.
     pub docs: &'static str,
-    pub(crate) check: fn(&Ctx<'_>, &mut Vec<Diagnostic>),
+    /// Runs once per file (rules that compare lines, or report rejected lines).
+    pub(crate) file: Option<FileCheck>,
+    /// Runs for every line, in the linter's single pass over the file.
+    pub(crate) line: Option<LineCheck>,
+    /// Runs for every entry, in the same pass.
+    pub(crate) entry: Option<EntryCheck>,
 }
+
+/// A check over the whole file.
+pub(crate) type FileCheck = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
+/// A check of one line (with its index, to look at neighbours).
+pub(crate) type LineCheck = fn(&Ctx<'_>, usize, &envlint_dotenv::Line, &mut Vec<Diagnostic>);
+/// A check of one entry.
+pub(crate) type EntryCheck = fn(&Ctx<'_>, &envlint_dotenv::Entry, &mut Vec<Diagnostic>);
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,6 +50,8 @@ impl std::fmt::Debug for Rule {
 pub(crate) struct Ctx<'a> {
     pub(crate) doc: &'a Document,
     pub(crate) settings: &'a Settings,
+    /// The rejected lines, collected once for the rules that report them.
+    pub(crate) errors: Vec<&'a envlint_dotenv::ParseError>,
 }
 
 impl Ctx<'_> {

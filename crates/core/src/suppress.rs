@@ -81,24 +81,23 @@ impl Suppressions {
         let lines = doc.lines();
         for (i, line) in lines.iter().enumerate() {
             let (comment, own_line) = match &line.kind {
-                LineKind::Comment(c) => (c.clone(), true),
+                LineKind::Comment(c) => (*c, true),
                 LineKind::Entry(e) => match &e.comment {
-                    Some(c) => (c.clone(), false),
+                    Some(c) => (*c, false),
                     None => continue,
                 },
                 _ => continue,
             };
-            let text = doc.text(comment);
-            if !text.contains("envlint:") {
+            if memchr::memmem::find(&doc.to_bytes()[comment.range()], b"envlint:").is_none() {
                 continue;
             }
-            match parse_directive(&text) {
+            match parse_directive(&doc.text(comment)) {
                 Some(Directive::File(scope)) => s.file.push(scope),
                 Some(Directive::Line(scope)) => {
                     let target = if own_line {
-                        lines.get(i + 1).map(|l| l.span.clone())
+                        lines.get(i + 1).map(|l| l.span.range())
                     } else {
-                        Some(line.span.clone())
+                        Some(line.span.range())
                     };
                     if let Some(t) = target {
                         s.lines.push((t, scope));

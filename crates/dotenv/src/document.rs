@@ -58,12 +58,109 @@ impl ParseOptions {
     }
 }
 
+/// A byte range, stored in 8 bytes (documents are limited to 4 GiB; see
+/// [`Document::MAX_LEN`]). Large files have one of these per part of every line, so the
+/// size matters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from usize offsets (callers guarantee they fit, see [`Document::MAX_LEN`]).
+    pub fn new(range: Range<usize>) -> Span {
+        Span {
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+
+    /// As a `Range<usize>`, for slicing and diagnostics.
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Length in bytes.
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// Whether the span is empty.
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether `offset` lies inside.
+    pub fn contains(self, offset: usize) -> bool {
+        (self.start as usize..self.end as usize).contains(&offset)
+    }
+}
+
+impl From<Span> for Range<usize> {
+    fn from(s: Span) -> Range<usize> {
+        s.range()
+    }
+}
+
+/// The bytes of a document, validated as UTF-8 once so that slicing text out of them is a
+/// bounds check rather than a validation (most files are valid; the rest keep working).
+#[derive(Clone, Debug)]
+pub(crate) enum Text {
+    Utf8(String),
+    Bytes(Vec<u8>),
+}
+
+impl Text {
+    pub(crate) fn new(bytes: Vec<u8>) -> Text {
+        match String::from_utf8(bytes) {
+            Ok(s) => Text::Utf8(s),
+            Err(e) => Text::Bytes(e.into_bytes()),
+        }
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            Text::Utf8(s) => s.as_bytes(),
+            Text::Bytes(b) => b,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Text::Utf8(s) => Some(s),
+            Text::Bytes(_) => None,
+        }
+    }
+
+    /// The text of `range` (empty if it is not valid UTF-8, which no entry span is).
+    pub(crate) fn str(&self, range: Range<usize>) -> &str {
+        match self {
+            Text::Utf8(s) => s.get(range).unwrap_or_default(),
+            Text::Bytes(b) => b
+                .get(range)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Text::Utf8(s) => s.into_bytes(),
+            Text::Bytes(b) => b,
+        }
+    }
+}
+
 /// A parsed env file. Holds the original bytes; [`Document::to_bytes`] returns them as is.
 #[derive(Clone, Debug)]
 pub struct Document {
-    pub(crate) src: Vec<u8>,
+    pub(crate) src: Text,
     pub(crate) lines: Vec<Line>,
     pub(crate) has_bom: bool,
+    pub(crate) too_large: bool,
 }
 
 /// One logical line: a physical line, or several when a quoted value spans newlines.
@@ -73,57 +170,93 @@ pub struct Document {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
     /// All bytes of the line, including its line terminator.
-    pub span: Range<usize>,
+    pub span: Span,
     /// The line terminator (`\n`, `\r\n`) at the end of `span`; empty at the end of file.
-    pub eol: Range<usize>,
+    pub eol: Span,
     /// What the line holds.
     pub kind: LineKind,
 }
 
 /// What a logical line holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[allow(clippy::large_enum_variant)]
 pub enum LineKind {
     /// Nothing but whitespace.
     Blank,
     /// A full-line comment; the span covers `#` up to the line terminator.
-    Comment(Range<usize>),
+    Comment(Span),
     /// `KEY=value`.
     Entry(Entry),
-    /// A line dotenvy rejects.
-    Error(ParseError),
+    /// A line dotenvy rejects (rare, so kept out of line).
+    Error(Box<ParseError>),
 }
 
 /// A `KEY=value` line and its parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// The `export` keyword, when the line starts with one.
-    pub export: Option<Range<usize>>,
     /// The key.
-    pub key: Range<usize>,
-    /// The `=` sign.
-    pub eq: Range<usize>,
+    pub key: Span,
+    /// Offset of the `=` sign.
+    pub eq: u32,
     /// The value as written: from the first non-blank byte after `=` to the last byte that
     /// belongs to the value (quotes included, trailing blanks and comment excluded). Empty
     /// (at the position after `=` and blanks) for an empty value.
-    pub raw_value: Range<usize>,
-    /// Quoted segments of the value, quotes included.
-    pub quotes: Vec<Quote>,
-    /// `$NAME` / `${NAME}` references in the value, in order.
-    pub substitutions: Vec<Substitution>,
+    pub raw_value: Span,
+    /// Offset of the `export` keyword, when the line starts with one.
+    pub export: Option<u32>,
     /// A comment after the value: from `#` to the line terminator.
-    pub comment: Option<Range<usize>>,
-    /// What dotenvy 0.15.7 would load, substitution applied.
-    pub value: String,
+    pub comment: Option<Span>,
+    /// Set when the whole value is one quoted segment (the common `KEY="…"`).
+    pub(crate) quoted: Option<QuoteKind>,
+    /// How to get the loaded value.
+    pub(crate) value: Value,
+    /// Quotes and substitutions of values more complex than one quoted segment.
+    pub(crate) parts: Option<Box<Parts>>,
+}
+
+/// Where an entry's loaded value comes from. Most values are their raw text or the text
+/// inside their quotes; only escapes and substitution need an allocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Value {
+    /// The raw text.
+    Raw,
+    /// The raw text without its first and last byte (the quotes).
+    Inner,
+    /// Computed.
+    Owned(Box<str>),
+}
+
+/// The quoted segments of a value; dereferences to a slice.
+#[derive(Clone, Copy, Debug)]
+pub struct Quotes<'a> {
+    one: Option<Quote>,
+    many: &'a [Quote],
+}
+
+impl std::ops::Deref for Quotes<'_> {
+    type Target = [Quote];
+
+    fn deref(&self) -> &[Quote] {
+        match &self.one {
+            Some(q) => std::slice::from_ref(q),
+            None => self.many,
+        }
+    }
+}
+
+/// The less common parts of a value, kept out of line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Parts {
+    pub(crate) quotes: Vec<Quote>,
+    pub(crate) substitutions: Vec<Substitution>,
 }
 
 /// A quoted segment of a value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quote {
     /// Single or double.
     pub kind: QuoteKind,
     /// From the opening to the closing quote, both included.
-    pub span: Range<usize>,
+    pub span: Span,
 }
 
 /// The two quote characters dotenvy understands.
@@ -149,7 +282,7 @@ impl QuoteKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Substitution {
     /// From `$` to the end of the name (or the closing `}`).
-    pub span: Range<usize>,
+    pub span: Span,
     /// The name dotenvy looks up (for `$NAME` it stops at the first non-alphanumeric
     /// character, so `$DB_URL` looks up `DB`).
     pub name: String,
@@ -163,9 +296,9 @@ pub struct ParseError {
     /// What is wrong.
     pub kind: ErrorKind,
     /// The byte where dotenvy gives up (or the construct that makes it give up).
-    pub at: Range<usize>,
+    pub at: Span,
     /// The text dotenvy read as one line (may span several physical lines).
-    pub line: Range<usize>,
+    pub line: Span,
 }
 
 /// Why dotenvy rejects a line.
@@ -243,6 +376,15 @@ fn quote_name(q: QuoteKind) -> &'static str {
 }
 
 impl Document {
+    /// The largest input [`Document::parse`] describes (4 GiB less one byte). A larger input
+    /// is kept byte for byte but has no lines; see [`Document::too_large`].
+    pub const MAX_LEN: usize = u32::MAX as usize;
+
+    /// Whether the input was larger than [`Document::MAX_LEN`] and was not parsed.
+    pub fn too_large(&self) -> bool {
+        self.too_large
+    }
+
     /// Parses `src`. Never fails and never panics: rejected lines become [`LineKind::Error`]
     /// and parsing goes on with the next line.
     pub fn parse(src: impl Into<Vec<u8>>, options: &ParseOptions) -> Document {
@@ -251,17 +393,23 @@ impl Document {
 
     /// The original bytes, unchanged.
     pub fn to_bytes(&self) -> &[u8] {
-        &self.src
+        self.src.bytes()
     }
 
     /// Consumes the document and returns its bytes.
     pub fn into_bytes(self) -> Vec<u8> {
-        self.src
+        self.src.into_bytes()
     }
 
-    /// The bytes of `range` as text (lossy only for invalid UTF-8, which no entry span holds).
-    pub fn text(&self, range: Range<usize>) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.src[range])
+    /// Consumes the document and returns its bytes and lines (to rewrite bytes in place
+    /// while the line structure is still known, without a copy).
+    pub fn into_parts(self) -> (Vec<u8>, Vec<Line>) {
+        (self.src.into_bytes(), self.lines)
+    }
+
+    /// The bytes of `span` as text (lossy only for invalid UTF-8, which no entry span holds).
+    pub fn text(&self, span: impl Into<Range<usize>>) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.src.bytes()[span.into()])
     }
 
     /// The logical lines, in order.
@@ -286,7 +434,7 @@ impl Document {
     /// The rejected lines, in file order.
     pub fn errors(&self) -> impl Iterator<Item = &ParseError> + '_ {
         self.lines.iter().filter_map(|l| match &l.kind {
-            LineKind::Error(e) => Some(e),
+            LineKind::Error(e) => Some(&**e),
             _ => None,
         })
     }
@@ -296,9 +444,15 @@ impl Document {
         self.entries().filter(|e| e.key(self) == key).last()
     }
 
+    /// The loaded value of the last entry for `key`.
+    pub fn value_of(&self, key: &str) -> Option<&str> {
+        self.get(key).map(|e| e.value(self))
+    }
+
     /// Whether the file ends with a line terminator (or is empty).
     pub fn ends_with_newline(&self) -> bool {
-        self.src.is_empty() || self.src.ends_with(b"\n")
+        let b = self.src.bytes();
+        b.is_empty() || b.ends_with(b"\n")
     }
 
     /// The line terminator most lines use (`"\r\n"` or `"\n"`), for inserting new lines.
@@ -327,20 +481,63 @@ impl Entry {
     /// The key as text.
     pub fn key<'d>(&self, doc: &'d Document) -> &'d str {
         // Keys are ASCII by construction.
-        std::str::from_utf8(&doc.src[self.key.clone()]).unwrap_or_default()
+        doc.src.str(self.key.range())
     }
 
     /// The value as written in the file (quotes, escapes and `$` references included).
     pub fn raw<'d>(&self, doc: &'d Document) -> &'d str {
         // Entry lines are valid UTF-8 by construction.
-        std::str::from_utf8(&doc.src[self.raw_value.clone()]).unwrap_or_default()
+        doc.src.str(self.raw_value.range())
+    }
+
+    /// What dotenvy 0.15.7 would load, substitution applied.
+    pub fn value<'d>(&'d self, doc: &'d Document) -> &'d str {
+        self.value_in(&doc.src)
+    }
+
+    pub(crate) fn value_in<'d>(&'d self, src: &'d Text) -> &'d str {
+        let raw = self.raw_value.range();
+        match &self.value {
+            Value::Raw => src.str(raw),
+            Value::Inner => src.str(raw.start + 1..raw.end - 1),
+            Value::Owned(v) => v,
+        }
+    }
+
+    /// The `export` keyword's span.
+    pub fn export_span(&self) -> Option<Span> {
+        self.export.map(|s| Span {
+            start: s,
+            end: s + 6,
+        })
+    }
+
+    /// The `=` sign's span.
+    pub fn eq_span(&self) -> Span {
+        Span {
+            start: self.eq,
+            end: self.eq + 1,
+        }
+    }
+
+    /// Quoted segments of the value, quotes included.
+    pub fn quotes(&self) -> Quotes<'_> {
+        Quotes {
+            one: self.quoted.map(|kind| Quote {
+                kind,
+                span: self.raw_value,
+            }),
+            many: self.parts.as_ref().map_or(&[], |p| &p.quotes),
+        }
+    }
+
+    /// `$NAME` / `${NAME}` references in the value, in order.
+    pub fn substitutions(&self) -> &[Substitution] {
+        self.parts.as_ref().map_or(&[], |p| &p.substitutions)
     }
 
     /// Whether the whole value is one quoted segment (`"…"` or `'…'`).
     pub fn fully_quoted(&self) -> Option<QuoteKind> {
-        match self.quotes.as_slice() {
-            [q] if q.span == self.raw_value => Some(q.kind),
-            _ => None,
-        }
+        self.quoted
     }
 }

@@ -96,11 +96,17 @@ fn plain_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_-./:,+@%^*~!?&()[]{}<>|;".contains(c)
 }
 
+/// Whether `value` can be written without quotes and reads back the same in dotenvy, node
+/// dotenv, python-dotenv and docker compose (letters, digits and `_-./:,+@%^*~!?&()[]{}<>|;`).
+pub fn is_plain_value(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(plain_char)
+}
+
 /// Writes `value` so that dotenvy 0.15.7 reads exactly `value` back, preferring no quotes,
 /// then `style`, then the other style. `None` when no spelling round-trips.
 pub fn encode_value(value: &str, style: Option<QuoteKind>) -> Option<String> {
     let mut candidates = Vec::with_capacity(3);
-    if style.is_none() && !value.is_empty() && value.chars().all(plain_char) {
+    if style.is_none() && is_plain_value(value) {
         candidates.push(value.to_owned());
     }
     let single = format!("'{value}'");
@@ -132,7 +138,7 @@ pub fn encode_value(value: &str, style: Option<QuoteKind>) -> Option<String> {
         let doc = Document::parse(line, &ParseOptions::isolated());
         doc.errors().next().is_none()
             && doc.entries().count() == 1
-            && doc.entries().next().is_some_and(|e| e.value == value)
+            && doc.entries().next().is_some_and(|e| e.value(&doc) == value)
     })
 }
 
@@ -143,7 +149,10 @@ impl Document {
         edits: &[TextEdit],
         options: &ParseOptions,
     ) -> Result<Document, EditError> {
-        Ok(Document::parse(apply_edits(&self.src, edits)?, options))
+        Ok(Document::parse(
+            apply_edits(self.to_bytes(), edits)?,
+            options,
+        ))
     }
 
     fn last_entry(&self, key: &str) -> Result<&Entry, EditError> {
@@ -158,11 +167,13 @@ impl Document {
         let raw = encode_value(value, entry.fully_quoted()).ok_or(EditError::Unrepresentable)?;
         let mut replacement = raw;
         // `A= # note`: the value goes before the comment and needs a blank after it.
-        if entry.raw_value.is_empty() && self.src.get(entry.raw_value.end) == Some(&b'#') {
+        if entry.raw_value.is_empty()
+            && self.to_bytes().get(entry.raw_value.end as usize) == Some(&b'#')
+        {
             replacement.push(' ');
         }
         Ok(TextEdit {
-            range: entry.raw_value.clone(),
+            range: entry.raw_value.range(),
             replacement,
         })
     }
@@ -171,16 +182,17 @@ impl Document {
     /// leaving its value unchanged.
     pub fn requote(&self, key: &str, style: Option<QuoteKind>) -> Result<TextEdit, EditError> {
         let entry = self.last_entry(key)?;
-        if entry.substitutions.iter().any(|_| true) {
+        if !entry.substitutions().is_empty() {
             // Quoting changes whether `$` substitutes; refuse rather than guess.
             return Err(EditError::Unrepresentable);
         }
         let raw = match style {
-            None => encode_value(&entry.value, None)
+            None => encode_value(entry.value(self), None)
                 .filter(|r| !r.starts_with(['\'', '"']))
                 .ok_or(EditError::Unrepresentable)?,
             Some(kind) => {
-                let r = encode_value(&entry.value, Some(kind)).ok_or(EditError::Unrepresentable)?;
+                let r = encode_value(entry.value(self), Some(kind))
+                    .ok_or(EditError::Unrepresentable)?;
                 if !r.starts_with(kind.char()) {
                     return Err(EditError::Unrepresentable);
                 }
@@ -188,7 +200,7 @@ impl Document {
             }
         };
         Ok(TextEdit {
-            range: entry.raw_value.clone(),
+            range: entry.raw_value.range(),
             replacement: raw,
         })
     }
@@ -206,7 +218,7 @@ impl Document {
         text.push('=');
         text.push_str(&raw);
         text.push_str(eol);
-        Ok(TextEdit::insert(self.src.len(), text))
+        Ok(TextEdit::insert(self.to_bytes().len(), text))
     }
 
     /// Edits that remove every line defining `key` (terminators included).
@@ -220,9 +232,9 @@ impl Document {
                 let start = if l.span.start == 0 && self.has_bom {
                     crate::BOM.len()
                 } else {
-                    l.span.start
+                    l.span.start as usize
                 };
-                TextEdit::delete(start..l.span.end)
+                TextEdit::delete(start..l.span.end as usize)
             })
             .collect();
         if edits.is_empty() {
@@ -250,7 +262,7 @@ mod tests {
         let d = iso(src);
         let out = edited(src, &[d.set_value("A", "new value").unwrap()]);
         assert_eq!(out, "# top\r\nexport  A = 'new value' # keep\r\nB=2\r\n");
-        assert_eq!(iso(&out).get("A").unwrap().value, "new value");
+        assert_eq!(iso(&out).value_of("A"), Some("new value"));
     }
 
     #[test]
@@ -259,7 +271,7 @@ mod tests {
         let d = iso(src);
         let out = edited(src, &[d.set_value("A", "x").unwrap()]);
         assert_eq!(out, "A=x # fill me\n");
-        assert_eq!(iso(&out).get("A").unwrap().value, "x");
+        assert_eq!(iso(&out).value_of("A"), Some("x"));
     }
 
     #[test]
@@ -279,7 +291,7 @@ mod tests {
         ] {
             let raw = encode_value(v, None).unwrap_or_else(|| panic!("{v:?}"));
             let d = iso(&format!("K={raw}\n"));
-            assert_eq!(d.get("K").unwrap().value, v, "{raw}");
+            assert_eq!(d.value_of("K"), Some(v), "{raw}");
         }
     }
 

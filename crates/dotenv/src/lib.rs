@@ -17,7 +17,7 @@
 //! let doc = Document::parse(b"# db\nexport URL=\"pg://${HOST}/app\" # main\nHOST=x\n", &ParseOptions::isolated());
 //! let entry = doc.entries().next().unwrap();
 //! assert_eq!(entry.key(&doc), "URL");
-//! assert_eq!(entry.value, "pg:///app"); // HOST is defined only later
+//! assert_eq!(entry.value(&doc), "pg:///app"); // HOST is defined only later
 //! assert_eq!(doc.to_bytes(), b"# db\nexport URL=\"pg://${HOST}/app\" # main\nHOST=x\n");
 //! ```
 //!
@@ -30,9 +30,9 @@ mod parse;
 
 pub use document::{
     Document, Entry, EnvLookup, ErrorKind, Line, LineKind, ParseError, ParseOptions, Quote,
-    QuoteKind, Substitution,
+    QuoteKind, Quotes, Span, Substitution,
 };
-pub use edit::{apply_edits, encode_value, EditError, TextEdit};
+pub use edit::{apply_edits, encode_value, is_plain_value, EditError, TextEdit};
 
 /// The UTF-8 byte order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -13,11 +13,17 @@
 
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+
+/// A fast hasher with well-spread bits (hashbrown matches on the top seven).
+const HASHER: FixedState = FixedState::with_seed(0x5eed_e11f);
 
 use crate::document::{
-    Document, Entry, ErrorKind, Line, LineKind, ParseError, ParseOptions, Quote, QuoteKind,
-    Substitution,
+    Document, Entry, ErrorKind, Line, LineKind, ParseError, ParseOptions, Parts, Quote, QuoteKind,
+    Span, Substitution, Text, Value,
 };
 use crate::BOM;
 
@@ -110,7 +116,12 @@ fn read_state(mut state: ReadState, text: &str) -> (ReadState, Option<usize>, Op
     (state, None, last_open)
 }
 
-fn read_logical(src: &[u8], first: usize) -> Logical {
+/// Bytes that can change the line reader's state other than to "complete" at the newline.
+fn is_special(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'\\' | b'#')
+}
+
+fn read_logical(src: &[u8], all: Option<&str>, first: usize) -> Logical {
     let len = src.len();
     let mut state = ReadState::Complete;
     let mut p = first;
@@ -124,16 +135,34 @@ fn read_logical(src: &[u8], first: usize) -> Logical {
             };
         }
         let next = memchr::memchr(b'\n', &src[p..]).map_or(len, |i| p + i + 1);
-        let text = match std::str::from_utf8(&src[p..next]) {
-            Ok(text) => text,
-            Err(e) => {
-                return Logical::BadUtf8 {
-                    start: first,
-                    bad: p + e.valid_up_to(),
-                    end: next,
+        let text = match all {
+            // Slicing at line boundaries of valid UTF-8 always lands on char boundaries.
+            Some(all) => &all[p..next],
+            None => match std::str::from_utf8(&src[p..next]) {
+                Ok(text) => text,
+                Err(e) => {
+                    return Logical::BadUtf8 {
+                        start: first,
+                        bad: p + e.valid_up_to(),
+                        end: next,
+                    }
                 }
-            }
+            },
         };
+        // Fast path: a line ending in a newline without quotes, backslashes or `#` takes the
+        // reader from "complete" back to "complete".
+        if state == ReadState::Complete && src[next - 1] == b'\n' && !text.bytes().any(is_special) {
+            let mut content_end = next - 1;
+            if content_end > first && src[content_end - 1] == b'\r' {
+                content_end -= 1;
+            }
+            return Logical::Line {
+                start: first,
+                content_end,
+                comment_at: None,
+                end: next,
+            };
+        }
         if p == first && text.trim_start().starts_with('#') {
             return Logical::Comment {
                 start: first,
@@ -182,6 +211,10 @@ fn eol_of(src: &[u8], end: usize) -> Range<usize> {
     }
 }
 
+fn span(r: Range<usize>) -> Span {
+    Span::new(r)
+}
+
 /// The range of the character that starts at `at` (a char boundary of a UTF-8 line).
 fn char_at(src: &[u8], at: usize) -> Range<usize> {
     let len = match src.get(at) {
@@ -193,34 +226,204 @@ fn char_at(src: &[u8], at: usize) -> Range<usize> {
     at..(at + len).min(src.len())
 }
 
+fn push_line(
+    lines: &mut Vec<Line>,
+    seen: &mut Seen,
+    src: &[u8],
+    pos: usize,
+    end: usize,
+    kind: LineKind,
+) {
+    let key = match &kind {
+        LineKind::Entry(entry) => Some(entry.key.range()),
+        _ => None,
+    };
+    // The BOM belongs to the first line.
+    let span_start = if lines.is_empty() { 0 } else { pos };
+    lines.push(Line {
+        span: span(span_start..end),
+        eol: span(eol_of(src, end)),
+        kind,
+    });
+    if let Some(key) = key {
+        let index = (lines.len() - 1) as u32;
+        seen.insert(src, lines, &src[key], index);
+    }
+}
+
 /// Keys seen so far and the line that holds their latest value (dotenvy's
-/// `substitution_data`). Only kept when the file has a `$` at all.
-struct Seen<'s> {
-    map: Option<FxHashMap<&'s str, usize>>,
+/// `substitution_data`). Only kept when the file has a `$` at all. The table stores line
+/// indices (4 bytes a key) and compares keys through the lines.
+struct Seen {
+    table: Option<HashTable<u32>>,
+}
+
+fn key_of<'a>(src: &'a [u8], lines: &'a [Line], i: u32) -> &'a [u8] {
+    match &lines[i as usize].kind {
+        LineKind::Entry(e) => &src[e.key.range()],
+        _ => &[],
+    }
+}
+
+impl Seen {
+    fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) {
+        let Some(table) = self.table.as_mut() else {
+            return;
+        };
+        let hash = HASHER.hash_one(key);
+        match table.find_mut(hash, |&i| key_of(src, lines, i) == key) {
+            Some(slot) => *slot = index,
+            None => {
+                table.insert_unique(hash, index, |&i| HASHER.hash_one(key_of(src, lines, i)));
+            }
+        }
+    }
+
+    fn get(&self, src: &[u8], lines: &[Line], key: &[u8]) -> Option<u32> {
+        let hash = HASHER.hash_one(key);
+        self.table
+            .as_ref()?
+            .find(hash, |&i| key_of(src, lines, i) == key)
+            .copied()
+    }
+}
+
+/// Byte classes for [`fast_line`].
+const KEY_START: u8 = 1;
+const KEY: u8 = 2;
+const PLAIN: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        let mut v = 0;
+        if c.is_ascii_alphabetic() || c == b'_' {
+            v |= KEY_START;
+        }
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+            v |= KEY;
+        }
+        if c > 0x20 && c < 0x7f && !matches!(c, b'"' | b'\'' | b'\\' | b'$' | b'#') {
+            v |= PLAIN;
+        }
+        t[i] = v;
+        i += 1;
+    }
+    t
+};
+
+/// The shapes that make up nearly every real line, recognised in one pass: a blank line,
+/// a `#` comment, `KEY=` followed by plain ASCII, or by one quoted segment that needs no
+/// interpretation, ending in a newline. `None` sends the line to the full parser. Each
+/// accepted shape is one where dotenvy's two state machines provably agree with this
+/// reading (the differential tests cover both paths).
+fn fast_line(src: &[u8], start: usize, next: usize) -> Option<LineKind> {
+    if src[next - 1] != b'\n' {
+        return None;
+    }
+    let mut end = next - 1;
+    if end > start && src[end - 1] == b'\r' {
+        end -= 1;
+    }
+    let line = &src[start..end];
+    let Some(&first) = line.first() else {
+        return Some(LineKind::Blank);
+    };
+    if first == b'#' {
+        return Some(LineKind::Comment(span(start..end)));
+    }
+    if CLASS[first as usize] & KEY_START == 0 {
+        return None;
+    }
+    let k = 1 + line[1..]
+        .iter()
+        .take_while(|&&b| CLASS[b as usize] & KEY != 0)
+        .count();
+    if line.get(k) != Some(&b'=') {
+        return None;
+    }
+    let v = &line[k + 1..];
+    let value_start = start + k + 1;
+    let mut entry = Entry {
+        key: span(start..start + k),
+        eq: (start + k) as u32,
+        raw_value: span(value_start..end),
+        export: None,
+        comment: None,
+        quoted: None,
+        value: Value::Raw,
+        parts: None,
+    };
+    match v.first() {
+        None => {}
+        Some(&q @ (b'"' | b'\'')) => {
+            if v.len() < 2 || v[v.len() - 1] != q {
+                return None;
+            }
+            let bad = |b: u8| {
+                b == q || b == b'\\' || (q == b'"' && b == b'$') || (b < 0x20 && b != b'\t')
+            };
+            if v[1..v.len() - 1].iter().any(|&b| bad(b)) {
+                return None;
+            }
+            entry.quoted = Some(if q == b'"' {
+                QuoteKind::Double
+            } else {
+                QuoteKind::Single
+            });
+            entry.value = Value::Inner;
+        }
+        Some(_) if !v.iter().all(|&b| CLASS[b as usize] & PLAIN != 0) => return None,
+        Some(_) => {}
+    }
+    Some(LineKind::Entry(entry))
 }
 
 pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
+    if src.len() > Document::MAX_LEN {
+        return Document {
+            src: Text::Bytes(src),
+            lines: Vec::new(),
+            has_bom: false,
+            too_large: true,
+        };
+    }
     let has_bom = src.starts_with(BOM);
-    let mut lines: Vec<Line> = Vec::with_capacity(src.len() / 32 + 1);
+    // One line per newline at most: size the vector once (it is the bulk of the memory).
+    let newlines = memchr::memchr_iter(b'\n', &src).count() + 1;
+    let mut lines: Vec<Line> = Vec::with_capacity(newlines);
+    let text = Text::new(src);
     {
-        let src = &src[..];
+        let src = text.bytes();
+        let all = text.as_str();
         let mut seen = Seen {
-            map: memchr::memchr(b'$', src).map(|_| FxHashMap::default()),
+            table: memchr::memchr(b'$', src).map(|_| HashTable::with_capacity(newlines)),
         };
         let mut pos = if has_bom { BOM.len() } else { 0 };
         while pos < src.len() {
-            let logical = read_logical(src, pos);
+            // Fast path (valid UTF-8 files only: it does not validate).
+            if all.is_some() {
+                let next = memchr::memchr(b'\n', &src[pos..]).map_or(src.len(), |i| pos + i + 1);
+                if let Some(kind) = fast_line(src, pos, next) {
+                    push_line(&mut lines, &mut seen, src, pos, next, kind);
+                    pos = next;
+                    continue;
+                }
+            }
+            let logical = read_logical(src, all, pos);
             let (kind, end) = match logical {
                 Logical::Comment { start, end } => {
                     let hash = start + src[start..end].iter().position(|&b| b == b'#').unwrap_or(0);
-                    (LineKind::Comment(hash..eol_of(src, end).start), end)
+                    (LineKind::Comment(span(hash..eol_of(src, end).start)), end)
                 }
                 Logical::BadUtf8 { start, bad, end } => (
-                    LineKind::Error(ParseError {
+                    LineKind::Error(Box::new(ParseError {
                         kind: ErrorKind::InvalidUtf8,
-                        at: bad..bad + 1,
-                        line: start..eol_of(src, end).start,
-                    }),
+                        at: span(bad..bad + 1),
+                        line: span(start..eol_of(src, end).start),
+                    })),
                     end,
                 ),
                 Logical::Eof { start, state, open } => eof_error(src, start, state, open),
@@ -232,7 +435,7 @@ pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
                 } => {
                     let eol = eol_of(src, end);
                     let kind = parse_line(
-                        src,
+                        &text,
                         start,
                         content_end,
                         comment_at.map(|c| c..eol.start),
@@ -243,25 +446,15 @@ pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
                     (kind, end)
                 }
             };
-            if let (LineKind::Entry(entry), Some(map)) = (&kind, seen.map.as_mut()) {
-                // Keys are ASCII, so this never fails.
-                if let Ok(key) = std::str::from_utf8(&src[entry.key.clone()]) {
-                    map.insert(key, lines.len());
-                }
-            }
-            let span_start = if lines.is_empty() { 0 } else { pos };
-            lines.push(Line {
-                span: span_start..end,
-                eol: eol_of(src, end),
-                kind,
-            });
+            push_line(&mut lines, &mut seen, src, pos, end, kind);
             pos = end;
         }
     }
     Document {
-        src,
+        src: text,
         lines,
         has_bom,
+        too_large: false,
     }
 }
 
@@ -310,11 +503,11 @@ fn eof_error(
     };
     let line_end = eol_of(src, end).start;
     (
-        LineKind::Error(ParseError {
+        LineKind::Error(Box::new(ParseError {
             kind,
-            at,
-            line: start..line_end,
-        }),
+            at: span(at),
+            line: span(start..line_end),
+        })),
         end,
     )
 }
@@ -336,35 +529,37 @@ fn parse_key(s: &str, from: usize) -> Option<usize> {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn parse_line(
-    src: &[u8],
+    text: &Text,
     start: usize,
     content_end: usize,
     reader_comment: Option<Range<usize>>,
     lines: &[Line],
-    seen: &Seen<'_>,
+    seen: &Seen,
     options: &ParseOptions,
 ) -> LineKind {
     // Every physical line was checked to be UTF-8 and the cuts are at ASCII bytes.
-    let content = std::str::from_utf8(&src[start..content_end]).unwrap_or_default();
+    let src = text.bytes();
+    let content = text.str(start..content_end);
     let line = content.trim_end();
     let err = |kind: ErrorKind, at: Range<usize>| {
-        LineKind::Error(ParseError {
+        LineKind::Error(Box::new(ParseError {
             kind,
-            at,
-            line: start..content_end,
-        })
+            at: span(at),
+            line: span(start..content_end),
+        }))
     };
     let mut p = skip_ws(line, 0);
     if p == line.len() {
         return match reader_comment {
-            Some(c) => LineKind::Comment(c),
+            Some(c) => LineKind::Comment(span(c)),
             None => LineKind::Blank,
         };
     }
     if line[p..].starts_with('#') {
-        return LineKind::Comment(start + p..reader_comment.map_or(content_end, |c| c.end));
+        return LineKind::Comment(span(
+            start + p..reader_comment.map_or(content_end, |c| c.end),
+        ));
     }
     let Some(key_end) = parse_key(line, p) else {
         return err(ErrorKind::InvalidKeyStart, char_at(src, start + p));
@@ -373,7 +568,7 @@ fn parse_line(
     let mut export = None;
     p = skip_ws(line, key_end);
     if &line[key.start - start..key.end - start] == "export" && !line[p..].starts_with('=') {
-        export = Some(key.clone());
+        export = Some(key.start as u32);
         let Some(key_end) = parse_key(line, p) else {
             return if p == line.len() {
                 err(ErrorKind::KeyWithoutValue, key)
@@ -391,62 +586,104 @@ fn parse_line(
             err(ErrorKind::ExpectedEquals, char_at(src, start + p))
         };
     }
-    let eq = start + p..start + p + 1;
+    let eq = (start + p) as u32;
     p = skip_ws(line, p + 1);
     let value_start = start + p;
     let rest = &line[p..];
-    if rest.is_empty() || rest.starts_with('#') {
-        let comment = if rest.is_empty() {
-            reader_comment
+    let mut entry = Entry {
+        key: span(key),
+        eq,
+        raw_value: span(value_start..value_start),
+        export,
+        comment: reader_comment.clone().map(span),
+        quoted: None,
+        value: Value::Raw,
+        parts: None,
+    };
+    if rest.is_empty() {
+        return LineKind::Entry(entry);
+    }
+    if rest.starts_with('#') {
+        entry.comment = Some(span(
+            value_start..reader_comment.map_or(content_end, |c| c.end),
+        ));
+        return LineKind::Entry(entry);
+    }
+    // Fast path: nothing in the value that quotes, escapes, substitutes or ends it.
+    if !rest
+        .bytes()
+        .any(|b| matches!(b, b'\'' | b'"' | b'\\' | b'$' | b' ' | b'\t' | b'#'))
+    {
+        entry.raw_value = span(value_start..value_start + rest.len());
+        return LineKind::Entry(entry);
+    }
+    // Fast path: one quoted segment whose inside needs no interpretation.
+    let b = rest.as_bytes();
+    if b.len() >= 2 && matches!(b[0], b'\'' | b'"') && b[b.len() - 1] == b[0] {
+        let inner = &b[1..b.len() - 1];
+        let (plain, kind) = if b[0] == b'\'' {
+            (!inner.contains(&b'\''), QuoteKind::Single)
         } else {
-            Some(value_start..reader_comment.map_or(content_end, |c| c.end))
+            (
+                !inner.iter().any(|&c| matches!(c, b'"' | b'\\' | b'$')),
+                QuoteKind::Double,
+            )
         };
-        return LineKind::Entry(Entry {
-            export,
-            key,
-            eq,
-            raw_value: value_start..value_start,
-            quotes: Vec::new(),
-            substitutions: Vec::new(),
-            comment,
-            value: String::new(),
-        });
+        if plain {
+            entry.raw_value = span(value_start..value_start + b.len());
+            entry.quoted = Some(kind);
+            entry.value = Value::Inner;
+            return LineKind::Entry(entry);
+        }
     }
     let lookup = |name: &str| -> String {
         if let Some(v) = options.env.get(name) {
             return v;
         }
-        seen.map
-            .as_ref()
-            .and_then(|m| m.get(name))
-            .and_then(|&i| match &lines[i].kind {
-                LineKind::Entry(e) => Some(e.value.clone()),
+        seen.get(src, lines, name.as_bytes())
+            .and_then(|i| match &lines[i as usize].kind {
+                LineKind::Entry(e) => Some(e.value_in(text).to_owned()),
                 _ => None,
             })
             .unwrap_or_default()
     };
     match parse_value(rest, value_start, lookup) {
         Ok(v) => {
-            let comment = match v.comment_at {
-                Some(c) => Some(c..content_end),
-                None => reader_comment,
+            if let Some(c) = v.comment_at {
+                entry.comment = Some(span(c..content_end));
+            }
+            entry.raw_value = span(value_start..v.end);
+            let raw = &src[value_start..v.end];
+            let single = match v.quotes.as_slice() {
+                [q] if q.span == entry.raw_value => Some(q.kind),
+                _ => None,
             };
-            LineKind::Entry(Entry {
-                export,
-                key,
-                eq,
-                raw_value: value_start..v.end,
-                quotes: v.quotes,
-                substitutions: v.substitutions,
-                comment,
-                value: v.value,
-            })
+            entry.quoted = single;
+            entry.value = if v.value.as_bytes() == raw {
+                Value::Raw
+            } else if single.is_some() && v.value.as_bytes() == &raw[1..raw.len() - 1] {
+                Value::Inner
+            } else {
+                Value::Owned(v.value.into_boxed_str())
+            };
+            let quotes = if single.is_some() {
+                Vec::new()
+            } else {
+                v.quotes
+            };
+            if !quotes.is_empty() || !v.substitutions.is_empty() {
+                entry.parts = Some(Box::new(Parts {
+                    quotes,
+                    substitutions: v.substitutions,
+                }));
+            }
+            LineKind::Entry(entry)
         }
         Err((kind, at)) => err(kind, at),
     }
 }
 
-struct Value {
+struct ParsedValue {
     value: String,
     end: usize,
     comment_at: Option<usize>,
@@ -466,7 +703,7 @@ fn parse_value(
     input: &str,
     base: usize,
     lookup: impl Fn(&str) -> String,
-) -> Result<Value, (ErrorKind, Range<usize>)> {
+) -> Result<ParsedValue, (ErrorKind, Range<usize>)> {
     let mut strong = false;
     let mut weak = false;
     let mut escaped = false;
@@ -486,7 +723,7 @@ fn parse_value(
     let mut substitute = |name: &mut String, span: Range<usize>, braced: bool, out: &mut String| {
         out.push_str(&lookup(name));
         substitutions.push(Substitution {
-            span: base + span.start..base + span.end,
+            span: Span::new(base + span.start..base + span.end),
             name: std::mem::take(name),
             braced,
         });
@@ -516,7 +753,7 @@ fn parse_value(
                 strong = false;
                 quotes.push(Quote {
                     kind: QuoteKind::Single,
-                    span: base + quote_open..base + next,
+                    span: Span::new(base + quote_open..base + next),
                 });
             } else {
                 out.push(c);
@@ -553,7 +790,7 @@ fn parse_value(
                 weak = false;
                 quotes.push(Quote {
                     kind: QuoteKind::Double,
-                    span: base + quote_open..base + next,
+                    span: Span::new(base + quote_open..base + next),
                 });
             } else if c == '\\' {
                 escaped = true;
@@ -612,7 +849,7 @@ fn parse_value(
     } else {
         input.len()
     };
-    Ok(Value {
+    Ok(ParsedValue {
         value: out,
         end: base + end,
         comment_at,
@@ -632,7 +869,7 @@ mod tests {
     fn pairs(s: &str) -> Vec<(String, String)> {
         let d = doc(s);
         d.entries()
-            .map(|e| (e.key(&d).to_owned(), e.value.clone()))
+            .map(|e| (e.key(&d).to_owned(), e.value(&d).to_owned()))
             .collect()
     }
 
@@ -641,14 +878,14 @@ mod tests {
         let src = "export KEY = \"a b\" # note\n";
         let d = doc(src);
         let e = d.entries().next().unwrap();
-        assert_eq!(&src[e.export.clone().unwrap()], "export");
-        assert_eq!(&src[e.key.clone()], "KEY");
-        assert_eq!(&src[e.eq.clone()], "=");
-        assert_eq!(&src[e.raw_value.clone()], "\"a b\"");
-        assert_eq!(&src[e.comment.clone().unwrap()], "# note");
-        assert_eq!(e.value, "a b");
+        assert_eq!(&src[e.export_span().unwrap().range()], "export");
+        assert_eq!(&src[e.key.range()], "KEY");
+        assert_eq!(&src[e.eq_span().range()], "=");
+        assert_eq!(&src[e.raw_value.range()], "\"a b\"");
+        assert_eq!(&src[e.comment.unwrap().range()], "# note");
+        assert_eq!(e.value(&d), "a b");
         assert_eq!(e.fully_quoted(), Some(QuoteKind::Double));
-        assert_eq!(&src[d.lines()[0].eol.clone()], "\n");
+        assert_eq!(&src[d.lines()[0].eol.range()], "\n");
     }
 
     #[test]
@@ -657,8 +894,8 @@ mod tests {
         let d = Document::parse(src.to_vec(), &ParseOptions::isolated());
         let mut at = 0;
         for l in d.lines() {
-            assert_eq!(l.span.start, at);
-            at = l.span.end;
+            assert_eq!(l.span.start as usize, at);
+            at = l.span.end as usize;
         }
         assert_eq!(at, src.len());
         assert!(d.has_bom());
@@ -684,7 +921,7 @@ mod tests {
         let d = doc("A=\"open\nB=2\nC=3\n");
         let errs: Vec<_> = d.errors().collect();
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].line, 0..7);
+        assert_eq!(errs[0].line.range(), 0..7);
         assert_eq!(
             pairs("A=\"open\nB=2\nC=3\n"),
             vec![("B".into(), "2".into()), ("C".into(), "3".into())]
@@ -710,7 +947,7 @@ mod tests {
                 env: crate::EnvLookup::Map(map),
             },
         );
-        assert_eq!(d.get("A").unwrap().value, "env");
+        assert_eq!(d.value_of("A"), Some("env"));
     }
 
     #[test]

@@ -45,10 +45,12 @@ fn ours(input: &[u8]) -> Ours {
     let mut error_lines = Vec::new();
     for line in doc.lines() {
         match &line.kind {
-            LineKind::Entry(e) => items.push(Item::Pair(e.key(&doc).to_owned(), e.value.clone())),
+            LineKind::Entry(e) => {
+                items.push(Item::Pair(e.key(&doc).to_owned(), e.value(&doc).to_owned()));
+            }
             LineKind::Error(e) => {
                 items.push(Item::Error(None));
-                error_lines.push((doc.text(e.line.clone()).into_owned(), e.kind.clone()));
+                error_lines.push((doc.text(e.line).into_owned(), e.kind.clone()));
             }
             LineKind::Blank | LineKind::Comment(_) => {}
         }
@@ -270,8 +272,8 @@ proptest! {
         prop_assert_eq!(doc.to_bytes(), &input[..]);
         let mut at = 0;
         for l in doc.lines() {
-            prop_assert_eq!(l.span.start, at);
-            at = l.span.end;
+            prop_assert_eq!(l.span.start as usize, at);
+            at = l.span.end as usize;
         }
         prop_assert_eq!(at, input.len());
     }

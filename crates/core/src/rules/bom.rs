@@ -27,7 +27,7 @@ A file whose first three bytes are `EF BB BF`.
 ## Fix
 Safe: the BOM is removed; nothing else changes.
 "##,
-    check: |ctx, out| {
+    file: Some(|ctx, out| {
         if ctx.doc.has_bom() {
             out.push(
                 Diagnostic::new(
@@ -43,7 +43,9 @@ Safe: the BOM is removed; nothing else changes.
                 )),
             );
         }
-    },
+    }),
+    line: None,
+    entry: None,
 };
 
 #[cfg(test)]

@@ -1,6 +1,12 @@
 //! `duplicated-key`: the same key defined twice in one file.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+
+/// A fast hasher with well-spread bits (hashbrown matches on the top seven).
+const HASHER: FixedState = FixedState::with_seed(0x5eed_e11f);
 
 use super::entries;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -29,29 +35,39 @@ DATABASE_URL=postgres://localhost/test
 ## Fix
 None automatic: which definition is right is for a person to decide. Delete one.
 "##,
-    check: |ctx, out| {
+    file: Some(|ctx, out| {
         let doc = ctx.doc;
-        let mut first: FxHashMap<&str, std::ops::Range<usize>> = FxHashMap::default();
-        for (_, e) in entries(doc) {
-            let key = e.key(doc);
-            match first.get(key) {
-                Some(span) => out.push(
-                    Diagnostic::new(
-                        "duplicated-key",
-                        Severity::Warning,
-                        e.key.clone(),
-                        format!("`{key}` is defined more than once"),
-                    )
-                    .key(key)
-                    .label(span.clone(), "first defined here")
-                    .help("dotenvy's loader keeps the first definition; node dotenv, python-dotenv and docker compose keep the last: delete one"),
-                ),
+        let src = doc.to_bytes();
+        // First definitions, as indices into `found`; the table holds 4 bytes per key.
+        let found: Vec<&envlint_dotenv::Entry> = entries(doc).map(|(_, e)| e).collect();
+        let key_of = |i: u32| &src[found[i as usize].key.range()];
+        let mut first: HashTable<u32> = HashTable::with_capacity(found.len());
+        for (i, e) in found.iter().enumerate() {
+            let key = &src[e.key.range()];
+            let hash = HASHER.hash_one(key);
+            match first.find(hash, |&j| key_of(j) == key) {
+                Some(&j) => {
+                    let key = e.key(doc);
+                    out.push(
+                        Diagnostic::new(
+                            "duplicated-key",
+                            Severity::Warning,
+                            e.key.range(),
+                            format!("`{key}` is defined more than once"),
+                        )
+                        .key(key)
+                        .label(found[j as usize].key.range(), "first defined here")
+                        .help("dotenvy's loader keeps the first definition; node dotenv, python-dotenv and docker compose keep the last: delete one"),
+                    );
+                }
                 None => {
-                    first.insert(key, e.key.clone());
+                    first.insert_unique(hash, i as u32, |&j| HASHER.hash_one(key_of(j)));
                 }
             }
         }
-    },
+    }),
+    line: None,
+    entry: None,
 };
 
 #[cfg(test)]

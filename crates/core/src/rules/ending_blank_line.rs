@@ -25,7 +25,7 @@ POSIX defines a line as ending in a newline; diffs show "No newline at end of fi
 ## Fix
 Safe: a line terminator (the one the file already uses) is appended.
 "##,
-    check: |ctx, out| {
+    file: Some(|ctx, out| {
         let doc = ctx.doc;
         if doc.ends_with_newline() {
             return;
@@ -43,7 +43,9 @@ Safe: a line terminator (the one the file already uses) is appended.
                 vec![TextEdit::insert(len, doc.line_ending())],
             )),
         );
-    },
+    }),
+    line: None,
+    entry: None,
 };
 
 #[cfg(test)]

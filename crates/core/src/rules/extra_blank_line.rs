@@ -28,26 +28,26 @@ B=2
 ## Fix
 Safe: the extra blank lines are removed.
 "##,
-    check: |ctx, out| {
-        let lines = ctx.doc.lines();
-        for pair in lines.windows(2) {
-            if matches!(pair[0].kind, LineKind::Blank) && matches!(pair[1].kind, LineKind::Blank) {
-                let span = pair[1].span.clone();
-                out.push(
-                    Diagnostic::new(
-                        "extra-blank-line",
-                        Severity::Warning,
-                        span.start..span.start,
-                        "extra blank line",
-                    )
-                    .fix(Fix::safe(
-                        "Remove the blank line",
-                        vec![TextEdit::delete(span)],
-                    )),
-                );
-            }
+    file: None,
+    line: Some(|ctx, i, line, out| {
+        let previous_blank = i > 0 && matches!(ctx.doc.lines()[i - 1].kind, LineKind::Blank);
+        if previous_blank && matches!(line.kind, LineKind::Blank) {
+            let span = line.span.range();
+            out.push(
+                Diagnostic::new(
+                    "extra-blank-line",
+                    Severity::Warning,
+                    span.start..span.start,
+                    "extra blank line",
+                )
+                .fix(Fix::safe(
+                    "Remove the blank line",
+                    vec![TextEdit::delete(span)],
+                )),
+            );
         }
-    },
+    }),
+    entry: None,
 };
 
 #[cfg(test)]

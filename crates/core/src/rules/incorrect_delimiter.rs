@@ -1,6 +1,6 @@
 //! `incorrect-delimiter`: keys with `-` or `.` between words.
 
-use super::{entries, report_rejections};
+use super::report_rejections;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 
@@ -30,25 +30,31 @@ DB_HOST=localhost
 ## Fix
 None automatic: renaming a key breaks the code that reads it. Rename both.
 "##,
-    check: |ctx, out| {
-        report_rejections(ctx, "incorrect-delimiter", out);
-        for (_, e) in entries(ctx.doc) {
+    file: Some(|ctx, out| report_rejections(ctx, "incorrect-delimiter", out)),
+    line: None,
+    entry: Some(|ctx, e, out| {
+        let src = ctx.doc.to_bytes();
+        if is_dotted(&src[e.key.range()]) {
             let key = e.key(ctx.doc);
-            if key.contains('.') {
-                out.push(
-                    Diagnostic::new(
-                        "incorrect-delimiter",
-                        Severity::Warning,
-                        e.key.clone(),
-                        format!("the key `{key}` contains `.`"),
-                    )
-                    .key(key)
-                    .help("use `_` between words; shells cannot set or read a name with `.`"),
-                );
-            }
+            out.push(
+                Diagnostic::new(
+                    "incorrect-delimiter",
+                    Severity::Warning,
+                    e.key.range(),
+                    format!("the key `{key}` contains `.`"),
+                )
+                .key(key)
+                .help("use `_` between words; shells cannot set or read a name with `.`"),
+            );
         }
-    },
+    }),
 };
+
+/// `.` in a key; a byte loop, as keys are short (a memchr call costs more).
+fn is_dotted(key: &[u8]) -> bool {
+    #[allow(clippy::manual_contains)]
+    key.iter().any(|&b| b == b'.')
+}
 
 #[cfg(test)]
 mod tests {

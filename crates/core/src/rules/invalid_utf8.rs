@@ -24,7 +24,9 @@ A line `NAME=Jos\xe9` saved in Latin-1.
 ## Fix
 None automatic: re-save the file as UTF-8.
 "##,
-    check: |ctx, out| report_rejections(ctx, "invalid-utf8", out),
+    file: Some(|ctx, out| report_rejections(ctx, "invalid-utf8", out)),
+    line: None,
+    entry: None,
 };
 
 #[cfg(test)]

@@ -31,7 +31,9 @@ API_URL=
 Unsafe: `=` is appended, giving an empty value; under docker compose that replaces the
 host's value.
 "##,
-    check: |ctx, out| report_rejections(ctx, "key-without-value", out),
+    file: Some(|ctx, out| report_rejections(ctx, "key-without-value", out)),
+    line: None,
+    entry: None,
 };
 
 #[cfg(test)]

@@ -31,36 +31,35 @@ style shell use, and it hides the key from a reader scanning the left margin.
 Safe for indentation (removed); none for a bad first character (renaming breaks the code
 that reads the key).
 "##,
-    check: |ctx, out| {
-        report_rejections(ctx, "leading-character", out);
-        for line in ctx.doc.lines() {
-            let LineKind::Entry(e) = &line.kind else {
-                continue;
-            };
-            let start = e.export.as_ref().map_or(e.key.start, |x| x.start);
-            let indent_start = if line.span.start == 0 && ctx.doc.has_bom() {
-                3
-            } else {
-                line.span.start
-            };
-            if start > indent_start {
-                let key = e.key(ctx.doc);
-                out.push(
-                    Diagnostic::new(
-                        "leading-character",
-                        Severity::Warning,
-                        indent_start..start,
-                        format!("the line of `{key}` starts with whitespace"),
-                    )
-                    .key(key)
-                    .fix(Fix::safe(
-                        "Remove the indentation",
-                        vec![TextEdit::delete(indent_start..start)],
-                    )),
-                );
-            }
+    file: Some(|ctx, out| report_rejections(ctx, "leading-character", out)),
+    line: Some(|ctx, _, line, out| {
+        let LineKind::Entry(e) = &line.kind else {
+            return;
+        };
+        let start = e.export.unwrap_or(e.key.start) as usize;
+        let indent_start = if line.span.start == 0 && ctx.doc.has_bom() {
+            3
+        } else {
+            line.span.start as usize
+        };
+        if start > indent_start {
+            let key = e.key(ctx.doc);
+            out.push(
+                Diagnostic::new(
+                    "leading-character",
+                    Severity::Warning,
+                    indent_start..start,
+                    format!("the line of `{key}` starts with whitespace"),
+                )
+                .key(key)
+                .fix(Fix::safe(
+                    "Remove the indentation",
+                    vec![TextEdit::delete(indent_start..start)],
+                )),
+            );
         }
-    },
+    }),
+    entry: None,
 };
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! `lowercase-key`: keys with lowercase letters.
 
-use super::entries;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 
@@ -26,26 +25,27 @@ database_url=postgres://localhost/dev
 ## Fix
 None automatic: renaming a key breaks the code that reads it.
 "##,
-    check: |ctx, out| {
-        for (_, e) in entries(ctx.doc) {
+    file: None,
+    line: None,
+    entry: Some(|ctx, e, out| {
+        let src = ctx.doc.to_bytes();
+        if src[e.key.range()].iter().any(u8::is_ascii_lowercase) {
             let key = e.key(ctx.doc);
-            if key.bytes().any(|b| b.is_ascii_lowercase()) {
-                out.push(
-                    Diagnostic::new(
-                        "lowercase-key",
-                        Severity::Warning,
-                        e.key.clone(),
-                        format!("the key `{key}` should be upper case"),
-                    )
-                    .key(key)
-                    .help(format!(
-                        "rename it to `{}` here and in the code that reads it",
-                        key.to_ascii_uppercase()
-                    )),
-                );
-            }
+            out.push(
+                Diagnostic::new(
+                    "lowercase-key",
+                    Severity::Warning,
+                    e.key.range(),
+                    format!("the key `{key}` should be upper case"),
+                )
+                .key(key)
+                .help(format!(
+                    "rename it to `{}` here and in the code that reads it",
+                    key.to_ascii_uppercase()
+                )),
+            );
         }
-    },
+    }),
 };
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ fn owner(doc: &Document, e: &ParseError) -> &'static str {
         ErrorKind::KeyWithoutValue => "key-without-value",
         ErrorKind::UnquotedWhitespace => "value-without-quotes",
         ErrorKind::InvalidKeyStart => "leading-character",
-        ErrorKind::ExpectedEquals if doc.to_bytes().get(e.at.start) == Some(&b'-') => {
+        ErrorKind::ExpectedEquals if doc.to_bytes().get(e.at.start as usize) == Some(&b'-') => {
             "incorrect-delimiter"
         }
         ErrorKind::UnterminatedBrace | ErrorKind::QuoteAfterSubstitution { .. } => {
@@ -68,7 +68,7 @@ fn owner(doc: &Document, e: &ParseError) -> &'static str {
 
 /// Reports the rejected lines that `rule` is responsible for.
 pub(crate) fn report_rejections(ctx: &Ctx<'_>, rule: &'static str, out: &mut Vec<Diagnostic>) {
-    for e in ctx.doc.errors() {
+    for &e in &ctx.errors {
         let owner = owner(ctx.doc, e);
         let mine = owner == rule || (rule == "parse-error" && !ctx.enabled(owner));
         if mine {
@@ -82,10 +82,10 @@ fn rejection(doc: &Document, e: &ParseError, rule: &'static str) -> Diagnostic {
     let mut d = Diagnostic::new(
         rule,
         Severity::Error,
-        e.at.clone(),
+        e.at.range(),
         format!("dotenvy rejects this line: {}", e.kind),
     );
-    let line_text = doc.text(e.line.clone());
+    let line_text = doc.text(e.line);
     let key_end = line_text
         .trim_start()
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
@@ -100,7 +100,7 @@ fn rejection(doc: &Document, e: &ParseError, rule: &'static str) -> Diagnostic {
             "a key starts with an ASCII letter or `_` and holds letters, digits, `_` and `.`"
                 .to_owned()
         }
-        ErrorKind::ExpectedEquals => match src.get(e.at.start) {
+        ErrorKind::ExpectedEquals => match src.get(e.at.start as usize) {
             Some(b'-') => "use `_` instead of `-` in the key (and in the code that reads it)".to_owned(),
             Some(b':') => "write `KEY=value`; `KEY: value` is read only by node dotenv and docker compose".to_owned(),
             _ => "keys hold only letters, digits, `_` and `.`; write `KEY=value`".to_owned(),
@@ -127,8 +127,8 @@ fn rejection(doc: &Document, e: &ParseError, rule: &'static str) -> Diagnostic {
     d = d.help(help);
     if let ErrorKind::UnterminatedQuote { open, .. } = e.kind {
         d.span = open..open + 1;
-        let line_end = e.line.end;
-        if src[e.line.clone()].contains(&b'\n') && line_end > open + 1 {
+        let line_end = e.line.end as usize;
+        if src[e.line.range()].contains(&b'\n') && line_end > open + 1 {
             d = d.label(
                 line_end.saturating_sub(1)..line_end,
                 "dotenvy reads everything up to here as one line",
@@ -146,15 +146,15 @@ fn rejection_fix(doc: &Document, e: &ParseError) -> Option<Fix> {
     match e.kind {
         ErrorKind::KeyWithoutValue => Some(Fix::unsafe_(
             "Add `=` (an empty value)",
-            vec![TextEdit::insert(e.at.end, "=")],
+            vec![TextEdit::insert(e.at.end as usize, "=")],
         )),
         ErrorKind::TrailingWhitespaceAtEof => Some(Fix::safe(
             "Remove the trailing whitespace",
-            vec![TextEdit::delete(e.at.clone())],
+            vec![TextEdit::delete(e.at.range())],
         )),
         ErrorKind::UnquotedWhitespace => {
             // The value as the other loaders read it: from after `=` to the end (or comment).
-            let line = &src[e.line.clone()];
+            let line = &src[e.line.range()];
             let eq = memchr::memchr(b'=', line)?;
             let text = std::str::from_utf8(&line[eq + 1..]).ok()?;
             let lead = text.len() - text.trim_start().len();
@@ -166,7 +166,7 @@ fn rejection_fix(doc: &Document, e: &ParseError) -> Option<Fix> {
             if value.is_empty() || value.contains(['"', '\'', '\\', '$', '`', '#', '\n']) {
                 return None;
             }
-            let start = e.line.start + eq + 1 + lead;
+            let start = e.line.start as usize + eq + 1 + lead;
             Some(Fix::safe(
                 "Put the value in double quotes",
                 vec![

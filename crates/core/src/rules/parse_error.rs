@@ -35,17 +35,20 @@ B="${A}"
 ## Fix
 Automatic where the intent is unambiguous; otherwise the help text says what to write.
 "##,
-    check: |ctx, out| {
+    file: Some(|ctx, out| {
         report_rejections(ctx, "parse-error", out);
         // dotenvy parses a NUL byte into the value, but `std::env::set_var` panics on it.
+        if memchr::memchr(0, ctx.doc.to_bytes()).is_none() {
+            return;
+        }
         for (_, e) in entries(ctx.doc) {
-            if e.value.contains('\0') {
+            if e.value(ctx.doc).contains('\0') {
                 let key = e.key(ctx.doc);
                 out.push(
                     Diagnostic::new(
                         "parse-error",
                         Severity::Error,
-                        e.raw_value.clone(),
+                        e.raw_value.range(),
                         format!("the value of `{key}` holds a NUL byte: dotenvy reads it, but setting the variable panics"),
                     )
                     .key(key)
@@ -53,7 +56,9 @@ Automatic where the intent is unambiguous; otherwise the help text says what to 
                 );
             }
         }
-    },
+    }),
+    line: None,
+    entry: None,
 };
 
 #[cfg(test)]

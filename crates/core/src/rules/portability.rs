@@ -7,7 +7,6 @@ use std::ops::Range;
 
 use envlint_dotenv::{Document, Entry, QuoteKind};
 
-use super::entries;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
 
@@ -51,12 +50,9 @@ URL=${HOST}/api
 None automatic: which reading is intended is for a person to decide. Quote the value
 (single quotes for literal text) or use braces.
 "##,
-    check: |ctx, out| {
-        let doc = ctx.doc;
-        for (_, e) in entries(doc) {
-            check_entry(doc, e, out);
-        }
-    },
+    file: None,
+    line: None,
+    entry: Some(|ctx, e, out| check_entry(ctx.doc, e, out)),
 };
 
 fn warn(out: &mut Vec<Diagnostic>, key: &str, span: Range<usize>, msg: String, help: &str) {
@@ -69,14 +65,24 @@ fn warn(out: &mut Vec<Diagnostic>, key: &str, span: Range<usize>, msg: String, h
 
 fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
     let src = doc.to_bytes();
+    let raw = e.raw_value.range();
+    // Nothing to compare unless the value holds one of the characters loaders disagree on,
+    // mixes quoted and unquoted text, or is empty with a glued comment.
+    let special = src[raw.clone()]
+        .iter()
+        .any(|b| matches!(b, b'#' | b'\\' | b'$' | b'`'));
+    let mixed = !e.quotes().is_empty() && e.fully_quoted().is_none();
+    let glued_comment = raw.is_empty() && e.comment.is_some();
+    if !(special || mixed || glued_comment) {
+        return;
+    }
     let key = e.key(doc);
-    let raw = e.raw_value.clone();
-    let in_quotes = |i: usize| e.quotes.iter().any(|q| q.span.contains(&i));
+    let in_quotes = |i: usize| e.quotes().iter().any(|q| q.span.contains(i));
 
     if raw.is_empty() {
         if let Some(c) = &e.comment {
-            if c.start == e.eq.end {
-                warn(out, key, c.clone(), format!("`{key}=#…` is empty for dotenvy and node dotenv, but python-dotenv and docker compose read the `#…` text as the value"), "quote the value if `#` belongs to it, or put a blank before the comment");
+            if c.start == e.eq + 1 {
+                warn(out, key, c.range(), format!("`{key}=#…` is empty for dotenvy and node dotenv, but python-dotenv and docker compose read the `#…` text as the value"), "quote the value if `#` belongs to it, or put a blank before the comment");
             }
         }
         return;
@@ -86,11 +92,11 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
         warn(out, key, i..i + 1, format!("node dotenv ends the value of `{key}` at this `#` (a comment); dotenvy, python-dotenv and docker compose keep it"), "quote the value: `KEY='a#b'`");
     }
     // Text glued to a quoted segment.
-    if !e.quotes.is_empty() && e.fully_quoted().is_none() {
+    if !e.quotes().is_empty() && e.fully_quoted().is_none() {
         warn(out, key, raw.clone(), format!("the value of `{key}` mixes quoted and unquoted text: dotenvy joins the parts, node dotenv keeps the quote characters"), "quote the whole value");
     }
-    for q in &e.quotes {
-        let inner = q.span.start + 1..q.span.end - 1;
+    for q in e.quotes().iter() {
+        let inner = q.span.start as usize + 1..q.span.end as usize - 1;
         let text = &src[inner.clone()];
         match q.kind {
             QuoteKind::Single => {
@@ -135,12 +141,15 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if let Some(s) = e
-        .substitutions
-        .iter()
-        .find(|s| !s.braced && !s.name.is_empty())
-    {
-        warn(out, key, s.span.clone(), format!("`${}` in `{key}` has no braces: python-dotenv expands only `${{{}}}`, node dotenv without dotenv-expand expands nothing", s.name, s.name), "write `${NAME}`");
+    // Names that continue with `_` or start with a digit are substitution-key's findings.
+    let plain_ref = |s: &&envlint_dotenv::Substitution| {
+        !s.braced
+            && !s.name.is_empty()
+            && !s.name.starts_with(|c: char| c.is_ascii_digit())
+            && src.get(s.span.end as usize) != Some(&b'_')
+    };
+    if let Some(s) = e.substitutions().iter().find(plain_ref) {
+        warn(out, key, s.span.range(), format!("`${}` in `{key}` has no braces: python-dotenv expands only `${{{}}}`, node dotenv without dotenv-expand expands nothing", s.name, s.name), "write `${NAME}`");
     }
     if src[raw.start] == b'`' {
         warn(out, key, raw.start..raw.start + 1, format!("node dotenv reads backticks as quotes around the value of `{key}`; the other loaders keep them"), "remove the backticks or use ordinary quotes");

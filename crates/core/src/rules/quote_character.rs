@@ -1,8 +1,7 @@
 //! `quote-character`: quotes around a value that needs none.
 
-use envlint_dotenv::{encode_value, TextEdit};
+use envlint_dotenv::{is_plain_value, TextEdit};
 
-use super::entries;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rule::Rule;
 
@@ -33,36 +32,35 @@ PORT=8080
 ## Fix
 Safe: the quotes are removed; the value every loader reads is unchanged.
 "##,
-    check: |ctx, out| {
-        for (_, e) in entries(ctx.doc) {
-            if e.fully_quoted().is_none() || !e.substitutions.is_empty() || e.value.is_empty() {
-                continue;
-            }
-            let Some(raw) = encode_value(&e.value, None) else {
-                continue;
-            };
-            if raw.starts_with(['"', '\'']) {
-                continue;
-            }
-            let key = e.key(ctx.doc);
-            out.push(
-                Diagnostic::new(
-                    "quote-character",
-                    Severity::Warning,
-                    e.raw_value.clone(),
-                    format!("the value of `{key}` needs no quotes"),
-                )
-                .key(key)
-                .fix(Fix::safe(
-                    "Remove the quotes",
-                    vec![
-                        TextEdit::delete(e.raw_value.start..e.raw_value.start + 1),
-                        TextEdit::delete(e.raw_value.end - 1..e.raw_value.end),
-                    ],
-                )),
-            );
+    file: None,
+    line: None,
+    entry: Some(|ctx, e, out| {
+        let value = e.value(ctx.doc);
+        if e.fully_quoted().is_none() || !e.substitutions().is_empty() || value.is_empty() {
+            return;
         }
-    },
+        if !is_plain_value(value) {
+            return;
+        }
+        let key = e.key(ctx.doc);
+        let raw = e.raw_value.range();
+        out.push(
+            Diagnostic::new(
+                "quote-character",
+                Severity::Warning,
+                e.raw_value.range(),
+                format!("the value of `{key}` needs no quotes"),
+            )
+            .key(key)
+            .fix(Fix::safe(
+                "Remove the quotes",
+                vec![
+                    TextEdit::delete(raw.start..raw.start + 1),
+                    TextEdit::delete(raw.end - 1..raw.end),
+                ],
+            )),
+        );
+    }),
 };
 
 #[cfg(test)]

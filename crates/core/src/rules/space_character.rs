@@ -2,7 +2,6 @@
 
 use envlint_dotenv::TextEdit;
 
-use super::entries;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rule::Rule;
 
@@ -31,42 +30,43 @@ PORT=8080
 ## Fix
 Safe: the spaces are removed.
 "##,
-    check: |ctx, out| {
-        for (_, e) in entries(ctx.doc) {
-            let before = e.key.end..e.eq.start;
-            let after = e.eq.end..e.raw_value.start;
-            // `KEY= # comment` keeps its blank: removing it would glue `#` to the value.
-            let after = if e.raw_value.is_empty() {
-                after.start..after.start
-            } else {
-                after
-            };
-            if before.is_empty() && after.is_empty() {
-                continue;
-            }
-            let key = e.key(ctx.doc);
-            let edits: Vec<TextEdit> = [before.clone(), after.clone()]
-                .into_iter()
-                .filter(|r| !r.is_empty())
-                .map(TextEdit::delete)
-                .collect();
-            let span = if before.is_empty() {
-                after.clone()
-            } else {
-                before.start..after.end.max(before.end)
-            };
-            out.push(
-                Diagnostic::new(
-                    "space-character",
-                    Severity::Warning,
-                    span,
-                    format!("whitespace around `=` in `{key}`"),
-                )
-                .key(key)
-                .fix(Fix::safe("Remove the whitespace around `=`", edits)),
-            );
+    file: None,
+    line: None,
+    entry: Some(|ctx, e, out| {
+        let eq = e.eq as usize;
+        let before = e.key.end as usize..eq;
+        let after = eq + 1..e.raw_value.start as usize;
+        // `KEY= # comment` keeps its blank: removing it would glue `#` to the value.
+        let after = if e.raw_value.is_empty() {
+            after.start..after.start
+        } else {
+            after
+        };
+        if before.is_empty() && after.is_empty() {
+            return;
         }
-    },
+        let key = e.key(ctx.doc);
+        let edits: Vec<TextEdit> = [before.clone(), after.clone()]
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .map(TextEdit::delete)
+            .collect();
+        let span = if before.is_empty() {
+            after
+        } else {
+            before.start..after.end.max(before.end)
+        };
+        out.push(
+            Diagnostic::new(
+                "space-character",
+                Severity::Warning,
+                span,
+                format!("whitespace around `=` in `{key}`"),
+            )
+            .key(key)
+            .fix(Fix::safe("Remove the whitespace around `=`", edits)),
+        );
+    }),
 };
 
 #[cfg(test)]

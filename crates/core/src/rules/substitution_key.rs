@@ -2,7 +2,7 @@
 
 use envlint_dotenv::TextEdit;
 
-use super::{entries, report_rejections};
+use super::report_rejections;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rule::Rule;
 
@@ -40,94 +40,93 @@ PASSWORD='pa$-word'
 Unsafe (it changes what dotenvy loads, to what the line says): braces are added around a
 name that continues with `_`, and a stray `$` is escaped as `\$`.
 "##,
-    check: |ctx, out| {
-        report_rejections(ctx, "substitution-key", out);
+    file: Some(|ctx, out| report_rejections(ctx, "substitution-key", out)),
+    line: None,
+    entry: Some(|ctx, e, out| {
         let doc = ctx.doc;
         let src = doc.to_bytes();
-        for (_, e) in entries(doc) {
-            let key = e.key(doc);
-            for s in &e.substitutions {
-                let after = src.get(s.span.end).copied();
-                if !s.braced && s.name.is_empty() {
-                    out.push(
-                        Diagnostic::new(
-                            "substitution-key",
-                            Severity::Warning,
-                            s.span.start..s.span.start + 1,
-                            format!("dotenvy drops this `$` from the value of `{key}`: no name follows it"),
-                        )
-                        .key(key)
-                        .help("escape it as `\\$` (unquoted or in double quotes) or put the value in single quotes")
-                        .fix(Fix::unsafe_(
-                            "Escape the `$`",
-                            vec![TextEdit::insert(s.span.start, "\\")],
-                        )),
-                    );
-                } else if !s.braced && after == Some(b'_') {
-                    let rest = &src[s.span.start + 1..];
-                    let full_len = rest
-                        .iter()
-                        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                        .count();
-                    let full = String::from_utf8_lossy(&rest[..full_len]).into_owned();
-                    let end = s.span.start + 1 + full_len;
-                    out.push(
-                        Diagnostic::new(
-                            "substitution-key",
-                            Severity::Warning,
-                            s.span.start..end,
-                            format!(
-                                "dotenvy reads `${full}` as `${}` followed by text: unbraced names stop at `_`",
-                                s.name
-                            ),
-                        )
-                        .key(key)
-                        .help(format!("write `${{{full}}}`"))
-                        .fix(Fix::unsafe_(
-                            format!("Write `${{{full}}}`"),
-                            vec![
-                                TextEdit::insert(s.span.start + 1, "{"),
-                                TextEdit::insert(end, "}"),
-                            ],
-                        )),
-                    );
-                } else if !s.braced && s.name.starts_with(|c: char| c.is_ascii_digit()) {
-                    out.push(
-                        Diagnostic::new(
-                            "substitution-key",
-                            Severity::Warning,
-                            s.span.clone(),
-                            format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", s.name, s.name),
-                        )
-                        .key(key)
-                        .help("escape the `$` as `\\$` or put the value in single quotes")
-                        .fix(Fix::unsafe_(
-                            "Escape the `$`",
-                            vec![TextEdit::insert(s.span.start, "\\")],
-                        )),
-                    );
-                } else if s.braced
-                    && (s.name.is_empty()
-                        || !s.name.chars().all(|c| c.is_alphanumeric() || c == '_'))
-                {
-                    let shell = s.name.contains([':', '-', '?', '+', '=']);
-                    let msg = if shell {
-                        format!("dotenvy has no shell operators in `${{…}}`: it looks up a variable named `{}`, which is always empty", s.name)
-                    } else {
+        let key = e.key(doc);
+        for s in e.substitutions() {
+            let sp = s.span.range();
+            let after = src.get(sp.end).copied();
+            if !s.braced && s.name.is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        "substitution-key",
+                        Severity::Warning,
+                        sp.start..sp.start + 1,
+                        format!("dotenvy drops this `$` from the value of `{key}`: no name follows it"),
+                    )
+                    .key(key)
+                    .help("escape it as `\\$` (unquoted or in double quotes) or put the value in single quotes")
+                    .fix(Fix::unsafe_(
+                        "Escape the `$`",
+                        vec![TextEdit::insert(sp.start, "\\")],
+                    )),
+                );
+            } else if !s.braced && after == Some(b'_') {
+                let rest = &src[sp.start + 1..];
+                let full_len = rest
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count();
+                let full = String::from_utf8_lossy(&rest[..full_len]).into_owned();
+                let end = sp.start + 1 + full_len;
+                out.push(
+                    Diagnostic::new(
+                        "substitution-key",
+                        Severity::Warning,
+                        sp.start..end,
                         format!(
-                            "`${{{}}}` is not a valid name; dotenvy substitutes an empty value",
+                            "dotenvy reads `${full}` as `${}` followed by text: unbraced names stop at `_`",
                             s.name
-                        )
-                    };
-                    out.push(
-                        Diagnostic::new("substitution-key", Severity::Warning, s.span.clone(), msg)
-                            .key(key)
-                            .help("define the default in the file instead, or use a loader that supports `${NAME:-default}`"),
-                    );
-                }
+                        ),
+                    )
+                    .key(key)
+                    .help(format!("write `${{{full}}}`"))
+                    .fix(Fix::unsafe_(
+                        format!("Write `${{{full}}}`"),
+                        vec![
+                            TextEdit::insert(sp.start + 1, "{"),
+                            TextEdit::insert(end, "}"),
+                        ],
+                    )),
+                );
+            } else if !s.braced && s.name.starts_with(|c: char| c.is_ascii_digit()) {
+                out.push(
+                    Diagnostic::new(
+                        "substitution-key",
+                        Severity::Warning,
+                        sp.clone(),
+                        format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", s.name, s.name),
+                    )
+                    .key(key)
+                    .help("escape the `$` as `\\$` or put the value in single quotes")
+                    .fix(Fix::unsafe_(
+                        "Escape the `$`",
+                        vec![TextEdit::insert(sp.start, "\\")],
+                    )),
+                );
+            } else if s.braced
+                && (s.name.is_empty() || !s.name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            {
+                let shell = s.name.contains([':', '-', '?', '+', '=']);
+                let msg = if shell {
+                    format!("dotenvy has no shell operators in `${{…}}`: it looks up a variable named `{}`, which is always empty", s.name)
+                } else {
+                    format!(
+                        "`${{{}}}` is not a valid name; dotenvy substitutes an empty value",
+                        s.name
+                    )
+                };
+                out.push(
+                    Diagnostic::new("substitution-key", Severity::Warning, sp.clone(), msg)
+                        .key(key)
+                        .help("define the default in the file instead, or use a loader that supports `${NAME:-default}`"),
+                );
             }
         }
-    },
+    }),
 };
 
 #[cfg(test)]

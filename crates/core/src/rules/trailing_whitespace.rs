@@ -26,38 +26,37 @@ that ends in whitespace when the file has no final newline.
 ## Fix
 Safe: the whitespace is removed.
 "##,
-    check: |ctx, out| {
-        report_rejections(ctx, "trailing-whitespace", out);
+    file: Some(|ctx, out| report_rejections(ctx, "trailing-whitespace", out)),
+    line: Some(|ctx, _, line, out| {
         let src = ctx.doc.to_bytes();
-        for line in ctx.doc.lines() {
-            let end = line.eol.start;
-            let mut start = end;
-            while start > line.span.start && matches!(src[start - 1], b' ' | b'\t') {
-                start -= 1;
-            }
-            if start == end {
-                continue;
-            }
-            match &line.kind {
-                LineKind::Entry(e) if start < e.raw_value.end => continue,
-                LineKind::Error(e) if e.kind == ErrorKind::TrailingWhitespaceAtEof => continue,
-                LineKind::Error(e) if src[e.line.clone()].contains(&b'\n') => continue,
-                _ => {}
-            }
-            out.push(
-                Diagnostic::new(
-                    "trailing-whitespace",
-                    Severity::Warning,
-                    start..end,
-                    "trailing whitespace",
-                )
-                .fix(Fix::safe(
-                    "Remove the trailing whitespace",
-                    vec![TextEdit::delete(start..end)],
-                )),
-            );
+        let end = line.eol.start as usize;
+        let mut start = end;
+        while start > line.span.start as usize && matches!(src[start - 1], b' ' | b'\t') {
+            start -= 1;
         }
-    },
+        if start == end {
+            return;
+        }
+        match &line.kind {
+            LineKind::Entry(e) if start < e.raw_value.end as usize => return,
+            LineKind::Error(e) if e.kind == ErrorKind::TrailingWhitespaceAtEof => return,
+            LineKind::Error(e) if src[e.line.range()].contains(&b'\n') => return,
+            _ => {}
+        }
+        out.push(
+            Diagnostic::new(
+                "trailing-whitespace",
+                Severity::Warning,
+                start..end,
+                "trailing whitespace",
+            )
+            .fix(Fix::safe(
+                "Remove the trailing whitespace",
+                vec![TextEdit::delete(start..end)],
+            )),
+        );
+    }),
+    entry: None,
 };
 
 #[cfg(test)]

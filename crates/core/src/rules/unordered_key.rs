@@ -29,7 +29,7 @@ HOST=localhost
 None automatic: moving lines can change what `$` references see and moves comments away
 from their keys.
 "##,
-    check: |ctx, out| {
+    file: Some(|ctx, out| {
         let doc = ctx.doc;
         let mut prev: Option<String> = None;
         for line in doc.lines() {
@@ -43,7 +43,7 @@ from their keys.
                                 Diagnostic::new(
                                     "unordered-key",
                                     Severity::Warning,
-                                    e.key.clone(),
+                                    e.key.range(),
                                     format!("`{key}` should come before `{p}`"),
                                 )
                                 .key(key),
@@ -56,7 +56,9 @@ from their keys.
                 _ => prev = None,
             }
         }
-    },
+    }),
+    line: None,
+    entry: None,
 };
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use envlint_dotenv::{encode_value, QuoteKind, TextEdit};
 
-use super::{entries, report_rejections};
+use super::report_rejections;
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rule::Rule;
 
@@ -34,34 +34,44 @@ GREETING="hello world"
 Safe: the value is put in double quotes (escaped where needed) so that every loader reads
 the same text.
 "##,
-    check: |ctx, out| {
-        report_rejections(ctx, "value-without-quotes", out);
-        for (_, e) in entries(ctx.doc) {
-            if !e.quotes.is_empty() || !e.value.chars().any(char::is_whitespace) {
-                continue;
-            }
-            let key = e.key(ctx.doc);
-            let mut d = Diagnostic::new(
-                "value-without-quotes",
-                Severity::Warning,
-                e.raw_value.clone(),
-                format!("the value of `{key}` holds whitespace but is not quoted"),
-            )
-            .key(key);
-            if e.substitutions.is_empty() {
-                if let Some(raw) = encode_value(&e.value, Some(QuoteKind::Double)) {
-                    d = d.fix(Fix::safe(
-                        "Put the value in quotes",
-                        vec![TextEdit {
-                            range: e.raw_value.clone(),
-                            replacement: raw,
-                        }],
-                    ));
-                }
-            }
-            out.push(d);
+    file: Some(|ctx, out| report_rejections(ctx, "value-without-quotes", out)),
+    line: None,
+    entry: Some(|ctx, e, out| {
+        let src = ctx.doc.to_bytes();
+        if e.fully_quoted().is_some() || !e.quotes().is_empty() {
+            return;
         }
-    },
+        // Whitespace written in the value (not whitespace a `$` reference brings in).
+        // Cheap test first: ASCII whitespace or a non-ASCII byte (maybe a no-break space).
+        let raw = &src[e.raw_value.range()];
+        if !raw.iter().any(|b| b.is_ascii_whitespace() || *b >= 0x80) {
+            return;
+        }
+        if !e.raw(ctx.doc).chars().any(char::is_whitespace) {
+            return;
+        }
+        let value = e.value(ctx.doc);
+        let key = e.key(ctx.doc);
+        let mut d = Diagnostic::new(
+            "value-without-quotes",
+            Severity::Warning,
+            e.raw_value.range(),
+            format!("the value of `{key}` holds whitespace but is not quoted"),
+        )
+        .key(key);
+        if e.substitutions().is_empty() {
+            if let Some(raw) = encode_value(value, Some(QuoteKind::Double)) {
+                d = d.fix(Fix::safe(
+                    "Put the value in quotes",
+                    vec![TextEdit {
+                        range: e.raw_value.range(),
+                        replacement: raw,
+                    }],
+                ));
+            }
+        }
+        out.push(d);
+    }),
 };
 
 #[cfg(test)]
@@ -72,6 +82,8 @@ mod tests {
     fn vectors() {
         pass("value-without-quotes", "A=x\nB=\"x y\"\nC= x # c\n");
         fail("value-without-quotes", "A=two words\nB=two\\ words\n", 2);
+        // Whitespace that a reference brings in is not written in the value.
+        pass("value-without-quotes", "A=\"x y\"\nB=${A}/z\n");
         assert_eq!(
             fixed("value-without-quotes", "A=two words # c\n", false),
             "A=\"two words\" # c\n"
