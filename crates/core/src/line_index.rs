@@ -7,7 +7,8 @@
 /// Line starts of a text.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// Offsets fit in 32 bits: documents are limited to 4 GiB.
+    starts: Vec<u32>,
     len: usize,
 }
 
@@ -16,7 +17,7 @@ impl LineIndex {
     pub fn new(text: &[u8]) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| (i + 1) as u32));
         LineIndex {
             starts,
             len: text.len(),
@@ -25,7 +26,7 @@ impl LineIndex {
 
     /// The 0-based line holding byte `offset`.
     pub fn line(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        match self.starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -33,7 +34,7 @@ impl LineIndex {
 
     /// The byte where 0-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line).copied().unwrap_or(self.len)
+        self.starts.get(line).map_or(self.len, |&s| s as usize)
     }
 
     /// Number of lines (a final line without terminator counts; an empty text has one).
@@ -45,7 +46,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &[u8], offset: usize) -> (usize, usize) {
         let offset = offset.min(self.len);
         let line = self.line(offset);
-        let start = self.starts[line];
+        let start = self.starts[line] as usize;
         let col = String::from_utf8_lossy(&text[start..offset])
             .chars()
             .count();

@@ -55,8 +55,9 @@ pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usiz
             LineKind::Entry(e) => {
                 let keep: Vec<Span> = e.substitutions().iter().map(|s| s.span).collect();
                 mask(&mut out, e.raw_value.range(), &keep);
-                if let Some(c) = e.comment {
-                    mask_assignment_comment(&mut out, c.range());
+                if let Some(start) = e.comment {
+                    let c = start as usize..line.eol.start as usize;
+                    mask_assignment_comment(&mut out, c);
                 }
             }
             LineKind::Comment(c) => mask_assignment_comment(&mut out, c.range()),

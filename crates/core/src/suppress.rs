@@ -82,8 +82,8 @@ impl Suppressions {
         for (i, line) in lines.iter().enumerate() {
             let (comment, own_line) = match &line.kind {
                 LineKind::Comment(c) => (*c, true),
-                LineKind::Entry(e) => match &e.comment {
-                    Some(c) => (*c, false),
+                LineKind::Entry(e) => match e.comment_span(doc) {
+                    Some(c) => (c, false),
                     None => continue,
                 },
                 _ => continue,

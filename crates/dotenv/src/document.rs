@@ -201,28 +201,21 @@ pub struct Entry {
     /// belongs to the value (quotes included, trailing blanks and comment excluded). Empty
     /// (at the position after `=` and blanks) for an empty value.
     pub raw_value: Span,
-    /// Offset of the `export` keyword, when the line starts with one.
-    pub export: Option<u32>,
-    /// A comment after the value: from `#` to the line terminator.
-    pub comment: Option<Span>,
+    /// Where a comment after the value starts (`#`); it runs to the line terminator, see
+    /// [`Entry::comment_span`].
+    pub comment: Option<u32>,
+    /// The loaded value when it is neither the raw text nor the text inside the quotes.
+    pub(crate) owned: Option<Box<str>>,
     /// Set when the whole value is one quoted segment (the common `KEY="…"`).
     pub(crate) quoted: Option<QuoteKind>,
-    /// How to get the loaded value.
-    pub(crate) value: Value,
+    /// The loaded value is the raw text without its quotes.
+    pub(crate) inner: bool,
+    /// The line starts with the `export` keyword.
+    pub export: bool,
+    /// See [`Entry::is_simple`].
+    pub(crate) simple: bool,
     /// Quotes and substitutions of values more complex than one quoted segment.
     pub(crate) parts: Option<Box<Parts>>,
-}
-
-/// Where an entry's loaded value comes from. Most values are their raw text or the text
-/// inside their quotes; only escapes and substitution need an allocation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Value {
-    /// The raw text.
-    Raw,
-    /// The raw text without its first and last byte (the quotes).
-    Inner,
-    /// Computed.
-    Owned(Box<str>),
 }
 
 /// The quoted segments of a value; dereferences to a slice.
@@ -497,19 +490,36 @@ impl Entry {
 
     pub(crate) fn value_in<'d>(&'d self, src: &'d Text) -> &'d str {
         let raw = self.raw_value.range();
-        match &self.value {
-            Value::Raw => src.str(raw),
-            Value::Inner => src.str(raw.start + 1..raw.end - 1),
-            Value::Owned(v) => v,
+        match &self.owned {
+            Some(v) => v,
+            None if self.inner => src.str(raw.start + 1..raw.end - 1),
+            None => src.str(raw),
         }
     }
 
-    /// The `export` keyword's span.
-    pub fn export_span(&self) -> Option<Span> {
-        self.export.map(|s| Span {
-            start: s,
-            end: s + 6,
-        })
+    /// The `export` keyword's span (found from the key: `export`, blanks, key).
+    pub fn export_span(&self, doc: &Document) -> Option<Span> {
+        if !self.export {
+            return None;
+        }
+        let src = doc.to_bytes();
+        let mut end = self.key.start as usize;
+        // dotenvy skips any Unicode blank between `export` and the key.
+        while end >= 6 && &src[end - 6..end] != b"export" {
+            end -= 1;
+        }
+        (end >= 6).then(|| Span::new(end - 6..end))
+    }
+
+    /// The comment after the value, from `#` to the end of its line.
+    pub fn comment_span(&self, doc: &Document) -> Option<Span> {
+        let start = self.comment? as usize;
+        let src = doc.to_bytes();
+        let mut end = memchr::memchr(b'\n', &src[start..]).map_or(src.len(), |i| start + i);
+        if end > start && src[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some(Span::new(start..end))
     }
 
     /// The `=` sign's span.
@@ -534,6 +544,13 @@ impl Entry {
     /// `$NAME` / `${NAME}` references in the value, in order.
     pub fn substitutions(&self) -> &[Substitution] {
         self.parts.as_ref().map_or(&[], |p| &p.substitutions)
+    }
+
+    /// Whether the value is plain text or one quoted segment with nothing inside that
+    /// loaders read differently: no escapes, `$`, backticks, and (outside quotes) no `#`,
+    /// quotes or whitespace. Rules about quoting and portability skip such values at once.
+    pub fn is_simple(&self) -> bool {
+        self.simple
     }
 
     /// Whether the whole value is one quoted segment (`"…"` or `'…'`).

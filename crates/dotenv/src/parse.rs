@@ -23,7 +23,7 @@ const HASHER: FixedState = FixedState::with_seed(0x5eed_e11f);
 
 use crate::document::{
     Document, Entry, ErrorKind, Line, LineKind, ParseError, ParseOptions, Parts, Quote, QuoteKind,
-    Span, Substitution, Text, Value,
+    Span, Substitution, Text,
 };
 use crate::BOM;
 
@@ -226,6 +226,25 @@ fn char_at(src: &[u8], at: usize) -> Range<usize> {
     at..(at + len).min(src.len())
 }
 
+/// dotenvy's `apply_substitution`: the process environment first, then the latest earlier
+/// definition in the file, else nothing.
+fn substitute(
+    text: &Text,
+    lines: &[Line],
+    seen: &Seen,
+    options: &ParseOptions,
+    name: &str,
+    out: &mut String,
+) {
+    if let Some(v) = options.env.get(name) {
+        out.push_str(&v);
+    } else if let Some(i) = seen.get(text.bytes(), lines, name.as_bytes()) {
+        if let LineKind::Entry(e) = &lines[i as usize].kind {
+            out.push_str(e.value_in(text));
+        }
+    }
+}
+
 fn push_line(
     lines: &mut Vec<Line>,
     seen: &mut Seen,
@@ -271,10 +290,14 @@ impl Seen {
             return;
         };
         let hash = HASHER.hash_one(key);
-        match table.find_mut(hash, |&i| key_of(src, lines, i) == key) {
-            Some(slot) => *slot = index,
-            None => {
-                table.insert_unique(hash, index, |&i| HASHER.hash_one(key_of(src, lines, i)));
+        match table.entry(
+            hash,
+            |&i| key_of(src, lines, i) == key,
+            |&i| HASHER.hash_one(key_of(src, lines, i)),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(mut slot) => *slot.get_mut() = index,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(index);
             }
         }
     }
@@ -305,7 +328,7 @@ static CLASS: [u8; 256] = {
         if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
             v |= KEY;
         }
-        if c > 0x20 && c < 0x7f && !matches!(c, b'"' | b'\'' | b'\\' | b'$' | b'#') {
+        if c > 0x20 && c < 0x7f && !matches!(c, b'"' | b'\'' | b'\\' | b'$' | b'#' | b'`') {
             v |= PLAIN;
         }
         t[i] = v;
@@ -319,7 +342,12 @@ static CLASS: [u8; 256] = {
 /// interpretation, ending in a newline. `None` sends the line to the full parser. Each
 /// accepted shape is one where dotenvy's two state machines provably agree with this
 /// reading (the differential tests cover both paths).
-fn fast_line(src: &[u8], start: usize, next: usize) -> Option<LineKind> {
+fn fast_line(
+    src: &[u8],
+    start: usize,
+    next: usize,
+    lookup: &dyn Fn(&str, &mut String),
+) -> Option<LineKind> {
     if src[next - 1] != b'\n' {
         return None;
     }
@@ -350,10 +378,12 @@ fn fast_line(src: &[u8], start: usize, next: usize) -> Option<LineKind> {
         key: span(start..start + k),
         eq: (start + k) as u32,
         raw_value: span(value_start..end),
-        export: None,
         comment: None,
+        owned: None,
         quoted: None,
-        value: Value::Raw,
+        inner: false,
+        export: false,
+        simple: true,
         parts: None,
     };
     match v.first() {
@@ -373,12 +403,62 @@ fn fast_line(src: &[u8], start: usize, next: usize) -> Option<LineKind> {
             } else {
                 QuoteKind::Single
             });
-            entry.value = Value::Inner;
+            entry.inner = true;
+            // `${…}` inside single quotes is text for dotenvy, not for python-dotenv.
+            entry.simple = q == b'"' || !v.contains(&b'$');
         }
-        Some(_) if !v.iter().all(|&b| CLASS[b as usize] & PLAIN != 0) => return None,
-        Some(_) => {}
+        Some(_) if v.iter().all(|&b| CLASS[b as usize] & PLAIN != 0) => {}
+        Some(_) => braced_references(v, value_start, &mut entry, lookup)?,
     }
     Some(LineKind::Entry(entry))
+}
+
+/// An unquoted value of plain text and `${NAME}` references (`NAME` of letters, digits and
+/// `_`): dotenvy substitutes each reference and keeps the rest. `None` for anything else.
+fn braced_references(
+    v: &[u8],
+    base: usize,
+    entry: &mut Entry,
+    lookup: &dyn Fn(&str, &mut String),
+) -> Option<()> {
+    let mut value = String::with_capacity(v.len() + 16);
+    let mut substitutions = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let b = v[i];
+        if CLASS[b as usize] & PLAIN != 0 {
+            value.push(b as char);
+            i += 1;
+            continue;
+        }
+        if b != b'$' || v.get(i + 1) != Some(&b'{') {
+            return None;
+        }
+        let name_len = v[i + 2..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        let close = i + 2 + name_len;
+        if name_len == 0 || v.get(close) != Some(&b'}') {
+            return None;
+        }
+        // ASCII by the check above.
+        let name = std::str::from_utf8(&v[i + 2..close]).ok()?;
+        lookup(name, &mut value);
+        substitutions.push(Substitution {
+            span: Span::new(base + i..base + close + 1),
+            name: name.to_owned(),
+            braced: true,
+        });
+        i = close + 1;
+    }
+    entry.owned = Some(value.into_boxed_str());
+    entry.simple = false;
+    entry.parts = Some(Box::new(Parts {
+        quotes: Vec::new(),
+        substitutions,
+    }));
+    Some(())
 }
 
 pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
@@ -406,7 +486,10 @@ pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
             // Fast path (valid UTF-8 files only: it does not validate).
             if all.is_some() {
                 let next = memchr::memchr(b'\n', &src[pos..]).map_or(src.len(), |i| pos + i + 1);
-                if let Some(kind) = fast_line(src, pos, next) {
+                let lookup = |name: &str, out: &mut String| {
+                    substitute(&text, &lines, &seen, options, name, out);
+                };
+                if let Some(kind) = fast_line(src, pos, next, &lookup) {
                     push_line(&mut lines, &mut seen, src, pos, next, kind);
                     pos = next;
                     continue;
@@ -565,10 +648,10 @@ fn parse_line(
         return err(ErrorKind::InvalidKeyStart, char_at(src, start + p));
     };
     let mut key = start + p..start + key_end;
-    let mut export = None;
+    let mut export = false;
     p = skip_ws(line, key_end);
     if &line[key.start - start..key.end - start] == "export" && !line[p..].starts_with('=') {
-        export = Some(key.start as u32);
+        export = true;
         let Some(key_end) = parse_key(line, p) else {
             return if p == line.len() {
                 err(ErrorKind::KeyWithoutValue, key)
@@ -594,19 +677,19 @@ fn parse_line(
         key: span(key),
         eq,
         raw_value: span(value_start..value_start),
-        export,
-        comment: reader_comment.clone().map(span),
+        comment: reader_comment.as_ref().map(|c| c.start as u32),
+        owned: None,
         quoted: None,
-        value: Value::Raw,
+        inner: false,
+        export,
+        simple: false,
         parts: None,
     };
     if rest.is_empty() {
         return LineKind::Entry(entry);
     }
     if rest.starts_with('#') {
-        entry.comment = Some(span(
-            value_start..reader_comment.map_or(content_end, |c| c.end),
-        ));
+        entry.comment = Some(value_start as u32);
         return LineKind::Entry(entry);
     }
     // Fast path: nothing in the value that quotes, escapes, substitutes or ends it.
@@ -632,25 +715,15 @@ fn parse_line(
         if plain {
             entry.raw_value = span(value_start..value_start + b.len());
             entry.quoted = Some(kind);
-            entry.value = Value::Inner;
+            entry.inner = true;
             return LineKind::Entry(entry);
         }
     }
-    let lookup = |name: &str| -> String {
-        if let Some(v) = options.env.get(name) {
-            return v;
-        }
-        seen.get(src, lines, name.as_bytes())
-            .and_then(|i| match &lines[i as usize].kind {
-                LineKind::Entry(e) => Some(e.value_in(text).to_owned()),
-                _ => None,
-            })
-            .unwrap_or_default()
-    };
+    let lookup = |name: &str, out: &mut String| substitute(text, lines, seen, options, name, out);
     match parse_value(rest, value_start, lookup) {
         Ok(v) => {
             if let Some(c) = v.comment_at {
-                entry.comment = Some(span(c..content_end));
+                entry.comment = Some(c as u32);
             }
             entry.raw_value = span(value_start..v.end);
             let raw = &src[value_start..v.end];
@@ -659,13 +732,13 @@ fn parse_line(
                 _ => None,
             };
             entry.quoted = single;
-            entry.value = if v.value.as_bytes() == raw {
-                Value::Raw
+            if v.value.as_bytes() == raw {
+                // The raw text is the value.
             } else if single.is_some() && v.value.as_bytes() == &raw[1..raw.len() - 1] {
-                Value::Inner
+                entry.inner = true;
             } else {
-                Value::Owned(v.value.into_boxed_str())
-            };
+                entry.owned = Some(v.value.into_boxed_str());
+            }
             let quotes = if single.is_some() {
                 Vec::new()
             } else {
@@ -702,7 +775,7 @@ enum SubstMode {
 fn parse_value(
     input: &str,
     base: usize,
-    lookup: impl Fn(&str) -> String,
+    lookup: impl Fn(&str, &mut String),
 ) -> Result<ParsedValue, (ErrorKind, Range<usize>)> {
     let mut strong = false;
     let mut weak = false;
@@ -721,7 +794,7 @@ fn parse_value(
     let mut substitutions = Vec::new();
 
     let mut substitute = |name: &mut String, span: Range<usize>, braced: bool, out: &mut String| {
-        out.push_str(&lookup(name));
+        lookup(name, out);
         substitutions.push(Substitution {
             span: Span::new(base + span.start..base + span.end),
             name: std::mem::take(name),
@@ -878,11 +951,11 @@ mod tests {
         let src = "export KEY = \"a b\" # note\n";
         let d = doc(src);
         let e = d.entries().next().unwrap();
-        assert_eq!(&src[e.export_span().unwrap().range()], "export");
+        assert_eq!(&src[e.export_span(&d).unwrap().range()], "export");
         assert_eq!(&src[e.key.range()], "KEY");
         assert_eq!(&src[e.eq_span().range()], "=");
         assert_eq!(&src[e.raw_value.range()], "\"a b\"");
-        assert_eq!(&src[e.comment.unwrap().range()], "# note");
+        assert_eq!(&src[e.comment_span(&d).unwrap().range()], "# note");
         assert_eq!(e.value(&d), "a b");
         assert_eq!(e.fully_quoted(), Some(QuoteKind::Double));
         assert_eq!(&src[d.lines()[0].eol.range()], "\n");

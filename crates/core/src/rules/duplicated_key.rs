@@ -8,9 +8,9 @@ use hashbrown::HashTable;
 /// A fast hasher with well-spread bits (hashbrown matches on the top seven).
 const HASHER: FixedState = FixedState::with_seed(0x5eed_e11f);
 
-use super::entries;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rule::Rule;
+use envlint_dotenv::LineKind;
 
 pub(crate) const RULE: Rule = Rule {
     id: "duplicated-key",
@@ -38,14 +38,20 @@ None automatic: which definition is right is for a person to decide. Delete one.
     file: Some(|ctx, out| {
         let doc = ctx.doc;
         let src = doc.to_bytes();
-        // First definitions, as indices into `found`; the table holds 4 bytes per key.
-        let found: Vec<&envlint_dotenv::Entry> = entries(doc).map(|(_, e)| e).collect();
-        let key_of = |i: u32| &src[found[i as usize].key.range()];
-        let mut first: HashTable<u32> = HashTable::with_capacity(found.len());
-        for (i, e) in found.iter().enumerate() {
+        let lines = doc.lines();
+        let key_span = |i: u32| match &lines[i as usize].kind {
+            LineKind::Entry(e) => e.key.range(),
+            _ => 0..0,
+        };
+        // First definitions, as line indices: the table holds 4 bytes per key.
+        let mut first: HashTable<u32> = HashTable::with_capacity(lines.len());
+        for (i, line) in lines.iter().enumerate() {
+            let LineKind::Entry(e) = &line.kind else {
+                continue;
+            };
             let key = &src[e.key.range()];
             let hash = HASHER.hash_one(key);
-            match first.find(hash, |&j| key_of(j) == key) {
+            match first.find(hash, |&j| &src[key_span(j)] == key) {
                 Some(&j) => {
                     let key = e.key(doc);
                     out.push(
@@ -56,12 +62,12 @@ None automatic: which definition is right is for a person to decide. Delete one.
                             format!("`{key}` is defined more than once"),
                         )
                         .key(key)
-                        .label(found[j as usize].key.range(), "first defined here")
+                        .label(key_span(j), "first defined here")
                         .help("dotenvy's loader keeps the first definition; node dotenv, python-dotenv and docker compose keep the last: delete one"),
                     );
                 }
                 None => {
-                    first.insert_unique(hash, i as u32, |&j| HASHER.hash_one(key_of(j)));
+                    first.insert_unique(hash, i as u32, |&j| HASHER.hash_one(&src[key_span(j)]));
                 }
             }
         }

@@ -36,7 +36,7 @@ that reads the key).
         let LineKind::Entry(e) = &line.kind else {
             return;
         };
-        let start = e.export.unwrap_or(e.key.start) as usize;
+        let start = e.export_span(ctx.doc).map_or(e.key.start, |s| s.start) as usize;
         let indent_start = if line.span.start == 0 && ctx.doc.has_bom() {
             3
         } else {

@@ -64,6 +64,9 @@ fn warn(out: &mut Vec<Diagnostic>, key: &str, span: Range<usize>, msg: String, h
 }
 
 fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
+    if e.is_simple() {
+        return;
+    }
     let src = doc.to_bytes();
     let raw = e.raw_value.range();
     // Nothing to compare unless the value holds one of the characters loaders disagree on,
@@ -80,7 +83,7 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
     let in_quotes = |i: usize| e.quotes().iter().any(|q| q.span.contains(i));
 
     if raw.is_empty() {
-        if let Some(c) = &e.comment {
+        if let Some(c) = e.comment_span(doc) {
             if c.start == e.eq + 1 {
                 warn(out, key, c.range(), format!("`{key}=#…` is empty for dotenvy and node dotenv, but python-dotenv and docker compose read the `#…` text as the value"), "quote the value if `#` belongs to it, or put a blank before the comment");
             }

@@ -38,7 +38,7 @@ the same text.
     line: None,
     entry: Some(|ctx, e, out| {
         let src = ctx.doc.to_bytes();
-        if e.fully_quoted().is_some() || !e.quotes().is_empty() {
+        if e.is_simple() || e.fully_quoted().is_some() || !e.quotes().is_empty() {
             return;
         }
         // Whitespace written in the value (not whitespace a `$` reference brings in).
