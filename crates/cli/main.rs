@@ -93,8 +93,13 @@ enum Command {
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// Code frames with the span underlined.
     Human,
+    /// One line per finding: `path:line:column: rule: message`.
+    Concise,
+    /// The versioned JSON of RULES.md.
     Json,
+    /// GitHub Actions workflow commands (annotations).
     Github,
 }
 
@@ -321,27 +326,22 @@ fn render_file(
             };
             human.render(&file, &mut sink);
         }
-        Format::Github => {
+        Format::Github | Format::Concise | Format::Json => {
             let file = FileOutput {
                 path,
                 bytes: doc.to_bytes(),
                 index,
                 diagnostics,
             };
-            render::github(&file, &mut sink);
-        }
-        Format::Json => {
-            let file = FileOutput {
-                path,
-                bytes: doc.to_bytes(),
-                index,
-                diagnostics,
-            };
-            json.extend(
-                diagnostics
-                    .iter()
-                    .map(|d| render::json_diagnostic(&file, d)),
-            );
+            match cli.format {
+                Format::Github => render::github(&file, &mut sink),
+                Format::Concise => render::concise(&file, &mut sink),
+                _ => json.extend(
+                    diagnostics
+                        .iter()
+                        .map(|d| render::json_diagnostic(&file, d)),
+                ),
+            }
         }
     }
 }
@@ -394,7 +394,9 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
                 "summary": {"files": tally.files, "errors": tally.errors, "warnings": tally.warnings},
             })
         )),
-        Format::Human if !cli.quiet => out.write(&format!("{}\n", tally.sentence())),
+        Format::Human | Format::Concise if !cli.quiet => {
+            out.write(&format!("{}\n", tally.sentence()));
+        }
         _ => {}
     }
     drop(out);

@@ -5,6 +5,7 @@
 //!   `envlint_core::mask`). A custom [`SourceCode`] hands miette only the lines around a
 //!   span, found through a line index, so rendering stays linear on huge files.
 //! - `json`: the versioned shape of `shared/design/RULES.md`.
+//! - `concise`: one line per finding, `path:line:column: rule: message`.
 //! - `github`: workflow commands that GitHub shows as annotations.
 
 use std::fmt;
@@ -238,6 +239,18 @@ pub(crate) fn json_diagnostic(file: &FileOutput<'_>, d: &Diagnostic) -> Value {
             "description": f.description,
         })),
     })
+}
+
+/// One line per diagnostic, for grep and editors.
+pub(crate) fn concise(file: &FileOutput<'_>, sink: &mut dyn FnMut(&str)) {
+    let mut line = String::new();
+    for d in file.diagnostics {
+        let (l, c) = file.index.line_col(file.bytes, d.span.start);
+        line.clear();
+        use std::fmt::Write as _;
+        let _ = writeln!(line, "{}:{l}:{c}: {}: {}", file.path, d.rule, d.message);
+        sink(&line);
+    }
 }
 
 /// GitHub workflow commands, one per diagnostic.

@@ -62,6 +62,10 @@ pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
     }
 }
 
+/// From this many lines on, the per-line checks run on all cores (below, a thread costs
+/// more than it saves).
+const PARALLEL_LINES: usize = 50_000;
+
 /// Runs the enabled rules over an already parsed document (no suppression, no overrides).
 pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
     let ctx = Ctx {
@@ -81,17 +85,53 @@ pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnost
     // line table is the bulk of the memory, and each extra pass costs a full read of it.
     let line_checks: Vec<LineCheck> = active.iter().filter_map(|r| r.line).collect();
     let entry_checks: Vec<EntryCheck> = active.iter().filter_map(|r| r.entry).collect();
-    if !line_checks.is_empty() || !entry_checks.is_empty() {
-        for (i, line) in doc.lines().iter().enumerate() {
+    if line_checks.is_empty() && entry_checks.is_empty() {
+        return out;
+    }
+    let pass = |range: std::ops::Range<usize>, out: &mut Vec<Diagnostic>| {
+        for i in range {
+            let line = &doc.lines()[i];
             for check in &line_checks {
-                check(&ctx, i, line, &mut out);
+                check(&ctx, i, line, out);
             }
             if let LineKind::Entry(e) = &line.kind {
                 for check in &entry_checks {
-                    check(&ctx, e, &mut out);
+                    check(&ctx, e, out);
                 }
             }
         }
+    };
+    let n = doc.lines().len();
+    let threads = if n >= PARALLEL_LINES {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(8)
+    } else {
+        1
+    };
+    if threads <= 1 {
+        pass(0..n, &mut out);
+        return out;
     }
+    // Large files: the checks are pure functions of the document, so chunks of lines are
+    // checked on all cores and the findings concatenated in order.
+    let chunk = n.div_ceil(threads);
+    let parts: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let pass = &pass;
+                scope.spawn(move || {
+                    let mut part = Vec::new();
+                    pass(t * chunk..((t + 1) * chunk).min(n), &mut part);
+                    part
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    out.extend(parts.into_iter().flatten());
     out
 }

@@ -14,8 +14,8 @@ pub(crate) const RULE: Rule = Rule {
 Reports keys that use `-` or `.` between words instead of `_`.
 
 ## Why is this bad?
-`FOO-BAR=1` is rejected by dotenvy, python's `os.environ` handling in shells, and POSIX
-shells (`export FOO-BAR=1` is an error). `FOO.BAR` loads in dotenvy and node dotenv, but no
+`FOO-BAR=1` is rejected by dotenvy (which stops loading there) and by POSIX shells
+(`export FOO-BAR=1` is an error). `FOO.BAR` loads in dotenvy and node dotenv, but no
 shell can set or read it, and `process.env.FOO.BAR` does not mean what it says.
 
 ## Example

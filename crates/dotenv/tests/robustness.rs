@@ -1,0 +1,89 @@
+//! Inputs that must produce diagnostics, never a crash or a stop: huge files, huge lines,
+//! NUL bytes, invalid UTF-8, unbalanced quotes everywhere. Each test also checks that the
+//! document still tiles its input and that parsing went on past the bad part.
+
+use envlint_dotenv::{Document, ErrorKind, LineKind, ParseOptions};
+
+fn parse(bytes: Vec<u8>) -> Document {
+    Document::parse(bytes, &ParseOptions::isolated())
+}
+
+fn assert_tiles(doc: &Document) {
+    let mut at = 0;
+    for l in doc.lines() {
+        assert_eq!(l.span.start as usize, at);
+        at = l.span.end as usize;
+    }
+    assert_eq!(at, doc.to_bytes().len());
+}
+
+#[test]
+fn fifty_megabytes() {
+    let line = b"KEY_0001=\"some quoted value\" # and a comment\n";
+    let mut src = Vec::with_capacity(50 << 20);
+    while src.len() < 50 << 20 {
+        src.extend_from_slice(line);
+    }
+    let n = src.len() / line.len();
+    let doc = parse(src);
+    assert_eq!(doc.entries().count(), n);
+    assert_tiles(&doc);
+}
+
+#[test]
+fn one_megabyte_line_then_more_lines() {
+    let mut src = b"BIG=".to_vec();
+    src.extend(std::iter::repeat_n(b'x', 1 << 20));
+    src.extend_from_slice(b"\nNEXT=1\nQ=\"");
+    src.extend(std::iter::repeat_n(b'y', 1 << 20));
+    src.extend_from_slice(b"\"\n");
+    let doc = parse(src);
+    assert_eq!(doc.value_of("BIG").map(str::len), Some(1 << 20));
+    assert_eq!(doc.value_of("NEXT"), Some("1"));
+    assert_eq!(doc.value_of("Q").map(str::len), Some(1 << 20));
+}
+
+#[test]
+fn nul_bytes_and_invalid_utf8_become_errors_and_parsing_goes_on() {
+    let doc = parse(b"A=1\n\0\0\0\nB=\xff\xfe\nC=\xe2\x82\nD=ok\n".to_vec());
+    assert_tiles(&doc);
+    let kinds: Vec<&ErrorKind> = doc.errors().map(|e| &e.kind).collect();
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    assert_eq!(*kinds[1], ErrorKind::InvalidUtf8);
+    assert_eq!(*kinds[2], ErrorKind::InvalidUtf8);
+    assert_eq!(doc.value_of("D"), Some("ok"));
+}
+
+#[test]
+fn an_unclosed_quote_on_every_line() {
+    let src: Vec<u8> = (0..10_001)
+        .flat_map(|i| format!("K{i}=\"open\n").into_bytes())
+        .collect();
+    let doc = parse(src);
+    assert_tiles(&doc);
+    // Quotes pair up across lines as dotenvy pairs them (`K0` holds "open\nK1=open"); the
+    // last quote is never closed.
+    assert_eq!(doc.entries().count(), 5_000);
+    assert_eq!(doc.value_of("K0"), Some("open\nK1=open"));
+    assert_eq!(doc.errors().count(), 1);
+    assert!(doc
+        .lines()
+        .iter()
+        .all(|l| !matches!(l.kind, LineKind::Blank)));
+}
+
+#[test]
+fn binary_garbage() {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let src: Vec<u8> = (0..(1 << 20))
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let doc = parse(src.clone());
+    assert_eq!(doc.to_bytes(), &src[..]);
+    assert_tiles(&doc);
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of `envlint check` against dotenv-linter 4.0.0 (the peer for .env
+# file checks) and ripgrep (the floor: reading the file once) on a generated 200,000-line
+# .env file. Prints a hyperfine table (commands interleaved, warm cache) and peak memory.
+#
+#   scripts/bench.sh            # installs what is missing into bench-work/ (cargo, apt)
+#   LINES=50000 scripts/bench.sh
+#
+# The machines here are shared and noisy: quote the ratios of one run, not absolute times.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${BENCH_WORK:-$root/bench-work}
+lines=${LINES:-200000}
+mkdir -p "$work"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hyperfine || ! need rg; then
+  if [[ $(id -u) == 0 ]] && need apt-get; then
+    apt-get update -qq >/dev/null && apt-get install -y -qq hyperfine ripgrep >/dev/null
+  else
+    echo "bench: needs hyperfine and ripgrep (apt-get install hyperfine ripgrep)" >&2
+    exit 2
+  fi
+fi
+dl="$work/peers/bin/dotenv-linter"
+if [[ ! -x $dl ]]; then
+  echo "bench: installing dotenv-linter 4.0.0 into $work/peers (once)" >&2
+  cargo install -q dotenv-linter --version 4.0.0 --locked --root "$work/peers"
+fi
+(cd "$root" && cargo build -q --release)
+el="$root/target/release/envlint"
+file="$work/big-$lines.env"
+[[ -f $file ]] || python3 "$root/scripts/gen-env.py" "$lines" >"$file"
+
+# dotenv-linter's 13 checks, by envlint's names (envlint runs parse-error, portability, bom
+# and invalid-utf8 too by default, and unordered-key/quote-character only on request).
+same=duplicated-key,ending-blank-line,extra-blank-line,incorrect-delimiter,key-without-value
+same+=,leading-character,lowercase-key,quote-character,space-character,substitution-key
+same+=,trailing-whitespace,unordered-key,value-without-quotes
+
+echo "file: $file ($(wc -l <"$file") lines, $(du -h "$file" | cut -f1))"
+echo "machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
+echo
+echo "findings:"
+printf '  dotenv-linter: %s\n' "$("$dl" check --skip-updates "$file" 2>/dev/null | grep -c ': ' || true)"
+printf '  envlint (13 checks): %s\n' "$("$el" check --select "$same" --format concise "$file" | grep -c ': ' || true)"
+printf '  envlint (defaults): %s\n' "$("$el" check --format concise "$file" | grep -c ': ' || true)"
+echo
+
+hyperfine -N -i --warmup 2 --runs "${RUNS:-15}" --export-markdown "$work/bench.md" \
+  -n "ripgrep (floor: read the file)" "rg -c = $file" \
+  -n "dotenv-linter 4.0.0" "$dl check --skip-updates $file" \
+  -n "envlint, 13 checks, concise" "$el check --select $same --format concise $file" \
+  -n "envlint, 13 checks, code frames" "$el check --select $same $file" \
+  -n "envlint, defaults, code frames" "$el check $file"
+
+echo
+echo "peak memory (max RSS, KiB):"
+for cmd in "$dl check --skip-updates $file" \
+  "$el check --select $same --format concise $file" \
+  "$el check --select $same $file" \
+  "$el check $file"; do
+  # shellcheck disable=SC2086
+  /usr/bin/time -f '%M' -o "$work/rss" $cmd >/dev/null 2>&1 || true
+  printf '  %8s  %s\n' "$(tail -1 "$work/rss")" "${cmd//$root\//}"
+done
