@@ -22,7 +22,7 @@ read differently, and says which loader reads what:
 - `#` inside an unquoted value (`A=a#b`): node dotenv starts a comment there;
 - `A=#x`: dotenvy and node dotenv read an empty value, python-dotenv and compose read `#x`;
 - text right after a closing quote (`A="a"b`, `A="a"#b`): node dotenv keeps the quotes;
-- backslashes in single quotes: python-dotenv reads `\\` and `\'` as escapes;
+- `\\` or `\'` in single quotes: python-dotenv reads them as escapes;
 - escapes in double quotes other than `\n`: node dotenv keeps the backslash; python-dotenv
   keeps it for `\$` and `\ `;
 - `$NAME` without braces: python-dotenv expands only `${NAME}`, node dotenv without
@@ -81,31 +81,34 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
     }
     let key = e.key(doc);
     let in_quotes = |i: usize| e.quotes().iter().any(|q| q.span.contains(i));
-
+    // Each message names the loaders that read the line differently first, then (after
+    // `;`) what dotenvy does. tests/loaders.rs holds the named loaders to their claims.
     if raw.is_empty() {
         if let Some(c) = e.comment_span(doc) {
             if c.start == e.eq + 1 {
-                warn(out, key, c.range(), format!("`{key}=#…` is empty for dotenvy and node dotenv, but python-dotenv and docker compose read the `#…` text as the value"), "quote the value if `#` belongs to it, or put a blank before the comment");
+                warn(out, key, c.range(), format!("python-dotenv and docker compose read the `#…` text as the value of `{key}`; dotenvy and node dotenv read an empty value"), "quote the value if `#` belongs to it, or put a blank before the comment");
             }
         }
         return;
     }
-    // Unquoted `#` inside the value.
     if let Some(i) = raw.clone().find(|&i| src[i] == b'#' && !in_quotes(i)) {
         warn(out, key, i..i + 1, format!("node dotenv ends the value of `{key}` at this `#` (a comment); dotenvy, python-dotenv and docker compose keep it"), "quote the value: `KEY='a#b'`");
     }
-    // Text glued to a quoted segment.
-    if !e.quotes().is_empty() && e.fully_quoted().is_none() {
-        warn(out, key, raw.clone(), format!("the value of `{key}` mixes quoted and unquoted text: dotenvy joins the parts, node dotenv keeps the quote characters"), "quote the whole value");
+    if mixed {
+        warn(out, key, raw.clone(), format!("node dotenv keeps the quote characters and python-dotenv drops the line: the value of `{key}` mixes quoted and unquoted text; dotenvy joins the parts"), "quote the whole value");
     }
     for q in e.quotes().iter() {
         let inner = q.span.start as usize + 1..q.span.end as usize - 1;
         let text = &src[inner.clone()];
         match q.kind {
             QuoteKind::Single => {
-                if let Some(i) = memchr::memchr(b'\\', text) {
+                // python-dotenv decodes `\\` and `\'` inside single quotes; nothing else.
+                if let Some(i) = text
+                    .windows(2)
+                    .position(|w| w[0] == b'\\' && matches!(w[1], b'\\' | b'\''))
+                {
                     let at = inner.start + i;
-                    warn(out, key, at..at + 1, format!("python-dotenv reads backslash escapes inside the single quotes of `{key}`; dotenvy, node dotenv and docker compose keep the backslash"), "avoid backslashes in single quotes, or double them only if every reader is python-dotenv");
+                    warn(out, key, at..at + 2, format!("python-dotenv reads this backslash escape inside the single quotes of `{key}`; dotenvy, node dotenv and docker compose keep both characters"), "avoid `\\\\` and `\\'` in single quotes");
                 }
                 if let Some(i) = memchr::memmem::find(text, b"${") {
                     let at = inner.start + i;
@@ -115,31 +118,22 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
             QuoteKind::Double => {
                 let mut i = 0;
                 while i + 1 < text.len() {
-                    if text[i] == b'\\' {
-                        let c = text[i + 1];
-                        let who = match c {
-                            b'n' => None,
-                            b'$' | b' ' => Some("node dotenv and python-dotenv keep the backslash"),
-                            _ => Some("node dotenv keeps the backslash"),
-                        };
-                        if let Some(who) = who {
-                            let at = inner.start + i;
-                            warn(
-                                out,
-                                key,
-                                at..at + 2,
-                                format!(
-                                    "the escape `\\{}` in `{key}` is read differently: {who}",
-                                    c as char
-                                ),
-                                "use single quotes for literal text, or avoid the escape",
-                            );
-                            break;
-                        }
-                        i += 2;
-                    } else {
+                    if text[i] != b'\\' {
                         i += 1;
+                        continue;
                     }
+                    let c = text[i + 1];
+                    let who = match c {
+                        b'n' => None,
+                        b'$' | b' ' => Some("node dotenv and python-dotenv keep"),
+                        _ => Some("node dotenv keeps"),
+                    };
+                    if let Some(who) = who {
+                        let at = inner.start + i;
+                        warn(out, key, at..at + 2, format!("{who} the backslash of `\\{}` in the value of `{key}`; dotenvy reads just `{}`", c as char, c as char), "use single quotes for literal text, or avoid the escape");
+                        break;
+                    }
+                    i += 2;
                 }
             }
         }
@@ -152,7 +146,7 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
             && src.get(s.span.end as usize) != Some(&b'_')
     };
     if let Some(s) = e.substitutions().iter().find(plain_ref) {
-        warn(out, key, s.span.range(), format!("`${}` in `{key}` has no braces: python-dotenv expands only `${{{}}}`, node dotenv without dotenv-expand expands nothing", s.name, s.name), "write `${NAME}`");
+        warn(out, key, s.span.range(), format!("python-dotenv and node dotenv keep `${}` in `{key}` as text (python-dotenv expands only `${{{}}}`, node dotenv nothing without dotenv-expand); dotenvy substitutes it", s.name, s.name), "write `${NAME}`");
     }
     if src[raw.start] == b'`' {
         warn(out, key, raw.start..raw.start + 1, format!("node dotenv reads backticks as quotes around the value of `{key}`; the other loaders keep them"), "remove the backticks or use ordinary quotes");
@@ -168,8 +162,10 @@ mod tests {
         pass("portability", "A=1\nB='a#b'\nC=\"x\\ny\" # c\nD=${X}\nE=\n");
         fail(
             "portability",
-            "A=a#b\nB=#x\nC=\"a\"b\nD='a\\b'\nE=\"a\\$b\"\nF=$HOME\nG='${X}'\nH=`x`\n",
+            "A=a#b\nB=#x\nC=\"a\"b\nD='a\\\\b'\nE=\"a\\$b\"\nF=$HOME\nG='${X}'\nH=`x`\n",
             8,
         );
+        // python-dotenv decodes only a doubled backslash and `\'` in single quotes.
+        pass("portability", "D='a\\b'\n");
     }
 }
