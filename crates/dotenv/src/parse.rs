@@ -270,12 +270,20 @@ fn push_line(
     }
 }
 
-/// Keys seen so far and the line that holds their latest value (dotenvy's
-/// `substitution_data`). Only kept when the file has a `$` at all. The table stores line
-/// indices (4 bytes a key) and compares keys through the lines.
-struct Seen {
-    table: Option<HashTable<u32>>,
+/// Keys seen so far and the line that holds their latest value: dotenvy's
+/// `substitution_data`, kept only for what can be looked up.
+enum Seen {
+    /// The file has no `$`: nothing is ever looked up.
+    Off,
+    /// The names the file references, found by a pre-scan that names them exactly as
+    /// dotenvy will: each slot is (name start, name length, latest line or [`NONE`]). The
+    /// table stays small and cache-resident however many keys the file has.
+    Referenced(HashTable<(u32, u32, u32)>),
+    /// Every key, as line indices (when the pre-scan cannot be exact: invalid UTF-8).
+    All(HashTable<u32>),
 }
+
+const NONE: u32 = u32::MAX;
 
 fn key_of<'a>(src: &'a [u8], lines: &'a [Line], i: u32) -> &'a [u8] {
     match &lines[i as usize].kind {
@@ -285,29 +293,98 @@ fn key_of<'a>(src: &'a [u8], lines: &'a [Line], i: u32) -> &'a [u8] {
 }
 
 impl Seen {
-    fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) {
-        let Some(table) = self.table.as_mut() else {
-            return;
+    fn new(src: &[u8], all: Option<&str>, lines: usize) -> Seen {
+        let Some(first) = memchr::memchr(b'$', src) else {
+            return Seen::Off;
         };
-        let hash = HASHER.hash_one(key);
-        match table.entry(
-            hash,
-            |&i| key_of(src, lines, i) == key,
-            |&i| HASHER.hash_one(key_of(src, lines, i)),
-        ) {
-            hashbrown::hash_table::Entry::Occupied(mut slot) => *slot.get_mut() = index,
-            hashbrown::hash_table::Entry::Vacant(slot) => {
-                slot.insert(index);
+        let Some(all) = all else {
+            return Seen::All(HashTable::with_capacity(lines));
+        };
+        let mut table: HashTable<(u32, u32, u32)> = HashTable::new();
+        for i in memchr::memchr_iter(b'$', &src[first..]).map(|i| first + i) {
+            let rest = &all[i + 1..];
+            let (start, len) = if let Some(braced) = rest.strip_prefix('{') {
+                // Braced: everything up to `}` is the name.
+                match braced.find('}') {
+                    Some(n) => (i + 2, n),
+                    None => continue,
+                }
+            } else {
+                // Unbraced: the run of alphanumeric characters.
+                let n = rest
+                    .char_indices()
+                    .find(|(_, c)| !c.is_alphanumeric())
+                    .map_or(rest.len(), |(n, _)| n);
+                (i + 1, n)
+            };
+            if len == 0 {
+                continue;
+            }
+            let name = &src[start..start + len];
+            let hash = HASHER.hash_one(name);
+            if table
+                .find(hash, |&(s, l, _)| {
+                    &src[s as usize..(s + l) as usize] == name
+                })
+                .is_none()
+            {
+                table.insert_unique(hash, (start as u32, len as u32, NONE), |&(s, l, _)| {
+                    HASHER.hash_one(&src[s as usize..(s + l) as usize])
+                });
+            }
+        }
+        Seen::Referenced(table)
+    }
+
+    fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) {
+        match self {
+            Seen::Off => {}
+            Seen::Referenced(table) => {
+                let hash = HASHER.hash_one(key);
+                if let Some(slot) =
+                    table.find_mut(hash, |&(s, l, _)| &src[s as usize..(s + l) as usize] == key)
+                {
+                    slot.2 = index;
+                }
+            }
+            Seen::All(table) => {
+                let hash = HASHER.hash_one(key);
+                match table.entry(
+                    hash,
+                    |&i| key_of(src, lines, i) == key,
+                    |&i| HASHER.hash_one(key_of(src, lines, i)),
+                ) {
+                    hashbrown::hash_table::Entry::Occupied(mut slot) => *slot.get_mut() = index,
+                    hashbrown::hash_table::Entry::Vacant(slot) => {
+                        slot.insert(index);
+                    }
+                }
             }
         }
     }
 
     fn get(&self, src: &[u8], lines: &[Line], key: &[u8]) -> Option<u32> {
+        if key.is_empty() {
+            return None;
+        }
         let hash = HASHER.hash_one(key);
-        self.table
-            .as_ref()?
-            .find(hash, |&i| key_of(src, lines, i) == key)
-            .copied()
+        match self {
+            Seen::Off => None,
+            Seen::Referenced(table) => {
+                match table.find(hash, |&(s, l, _)| &src[s as usize..(s + l) as usize] == key) {
+                    Some(&(_, _, line)) => (line != NONE).then_some(line),
+                    // The pre-scan names every reference; should one slip through, find
+                    // the latest definition the slow way rather than guess.
+                    None => lines
+                        .iter()
+                        .rposition(
+                            |l| matches!(&l.kind, LineKind::Entry(e) if &src[e.key.range()] == key),
+                        )
+                        .map(|i| i as u32),
+                }
+            }
+            Seen::All(table) => table.find(hash, |&i| key_of(src, lines, i) == key).copied(),
+        }
     }
 }
 
@@ -478,9 +555,7 @@ pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
     {
         let src = text.bytes();
         let all = text.as_str();
-        let mut seen = Seen {
-            table: memchr::memchr(b'$', src).map(|_| HashTable::with_capacity(newlines)),
-        };
+        let mut seen = Seen::new(src, all, newlines);
         let mut pos = if has_bom { BOM.len() } else { 0 };
         while pos < src.len() {
             // Fast path (valid UTF-8 files only: it does not validate).
