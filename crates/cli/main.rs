@@ -209,6 +209,19 @@ fn shown_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
+/// Reads an env file, refusing ones too large to be one (documents use 32-bit offsets).
+fn read_env_file(path: &Path) -> Result<Vec<u8>, String> {
+    let fail = |e: std::io::Error| format!("{}: {}", shown_path(path), discover::io_reason(&e));
+    let len = std::fs::metadata(path).map_err(fail)?.len();
+    if len > Document::MAX_LEN as u64 {
+        return Err(format!(
+            "{}: {len} bytes is larger than an env file can be here (4 GiB); not checked",
+            shown_path(path)
+        ));
+    }
+    std::fs::read(path).map_err(fail)
+}
+
 struct Linted {
     path: PathBuf,
     result: Result<(Document, Vec<Diagnostic>), String>,
@@ -218,12 +231,10 @@ struct Linted {
 fn lint_all(files: &[PathBuf], settings: &Settings) -> Vec<Linted> {
     let work = |path: &PathBuf| Linted {
         path: path.clone(),
-        result: std::fs::read(path)
-            .map_err(|e| format!("{}: {}", shown_path(path), discover::io_reason(&e)))
-            .map(|bytes| {
-                let report = lint_env_file(bytes, settings);
-                (report.doc, report.diagnostics)
-            }),
+        result: read_env_file(path).map(|bytes| {
+            let report = lint_env_file(bytes, settings);
+            (report.doc, report.diagnostics)
+        }),
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
@@ -425,10 +436,10 @@ fn fix(cli: &Cli, paths: &[PathBuf], diff: bool, unsafe_fixes: bool) -> Result<u
     let mut json_files = Vec::new();
     for path in &setup.files {
         let shown = shown_path(path);
-        let original = match std::fs::read(path) {
+        let original = match read_env_file(path) {
             Ok(b) => b,
             Err(e) => {
-                io_errors.push(format!("{shown}: {}", discover::io_reason(&e)));
+                io_errors.push(e);
                 continue;
             }
         };

@@ -70,35 +70,28 @@ enum Logical {
 /// a comment starts, its offset; also the offset of the last quote that opened.
 fn read_state(mut state: ReadState, text: &str) -> (ReadState, Option<usize>, Option<usize>) {
     let mut last_open = None;
+    // In both unquoted states a backslash escapes and a quote opens.
+    let mut opens = |c: char, i: usize| match c {
+        '\\' => Some(ReadState::Escape),
+        '"' => {
+            last_open = Some(i);
+            Some(ReadState::WeakOpen)
+        }
+        '\'' => {
+            last_open = Some(i);
+            Some(ReadState::StrongOpen)
+        }
+        _ => None,
+    };
     for (i, c) in text.char_indices() {
         state = match state {
-            ReadState::WhiteSpace => match c {
-                '#' => return (ReadState::Complete, Some(i), last_open),
-                '\\' => ReadState::Escape,
-                '"' => {
-                    last_open = Some(i);
-                    ReadState::WeakOpen
-                }
-                '\'' => {
-                    last_open = Some(i);
-                    ReadState::StrongOpen
-                }
-                _ => ReadState::Complete,
-            },
+            ReadState::WhiteSpace if c == '#' => return (ReadState::Complete, Some(i), last_open),
+            ReadState::WhiteSpace => opens(c, i).unwrap_or(ReadState::Complete),
             ReadState::Escape => ReadState::Complete,
-            ReadState::Complete => match c {
-                c if c.is_whitespace() && c != '\n' && c != '\r' => ReadState::WhiteSpace,
-                '\\' => ReadState::Escape,
-                '"' => {
-                    last_open = Some(i);
-                    ReadState::WeakOpen
-                }
-                '\'' => {
-                    last_open = Some(i);
-                    ReadState::StrongOpen
-                }
-                _ => ReadState::Complete,
-            },
+            ReadState::Complete if c.is_whitespace() && c != '\n' && c != '\r' => {
+                ReadState::WhiteSpace
+            }
+            ReadState::Complete => opens(c, i).unwrap_or(ReadState::Complete),
             ReadState::WeakOpen => match c {
                 '\\' => ReadState::WeakOpenEscape,
                 '"' => ReadState::Complete,
