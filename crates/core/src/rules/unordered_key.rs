@@ -31,14 +31,14 @@ from their keys.
 "##,
     file: Some(|ctx, out| {
         let doc = ctx.doc;
-        let mut prev: Option<String> = None;
+        // The last in-order key of the current group (compared without case, no copies).
+        let mut prev: Option<&str> = None;
         for line in doc.lines() {
             match &line.kind {
                 LineKind::Entry(e) => {
                     let key = e.key(doc);
-                    let upper = key.to_ascii_uppercase();
-                    if let Some(p) = &prev {
-                        if upper < *p {
+                    if let Some(p) = prev {
+                        if cmp_ignore_case(key, p).is_lt() {
                             out.push(
                                 Diagnostic::new(
                                     "unordered-key",
@@ -51,7 +51,7 @@ from their keys.
                             continue;
                         }
                     }
-                    prev = Some(upper);
+                    prev = Some(key);
                 }
                 _ => prev = None,
             }
@@ -61,6 +61,13 @@ from their keys.
     entry: None,
 };
 
+/// ASCII case-insensitive order, without allocating.
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_uppercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_uppercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::*;
@@ -69,5 +76,10 @@ mod tests {
     fn vectors() {
         pass("unordered-key", "A=1\nB=2\n\nA=1\n# c\n_X=1\n");
         fail("unordered-key", "B=1\nA=2\nC=3\nb_=4\n", 2);
+        // The message names the keys as written.
+        assert_eq!(
+            check("unordered-key", "b=1\na=2\n"),
+            ["`a` should come before `b`"]
+        );
     }
 }
