@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod discover;
+mod refs;
 mod render;
 mod settings;
 mod write;
@@ -84,6 +85,14 @@ enum Command {
         #[arg(long)]
         no_env: bool,
     },
+    /// List the environment variables the source code reads (Rust today).
+    Refs {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Also walk node_modules, target, dist, build and virtualenv folders.
+        #[arg(long)]
+        include_skipped: bool,
+    },
     /// List the rules, or explain one.
     Rules {
         /// A rule id.
@@ -116,6 +125,10 @@ fn main() -> ExitCode {
             unsafe_fixes,
         } => fix(&cli, paths, *diff, *unsafe_fixes),
         Command::Parse { file, no_env } => parse(&cli, file, *no_env),
+        Command::Refs {
+            paths,
+            include_skipped,
+        } => refs_command(&cli, paths, *include_skipped),
         Command::Rules { rule } => rules(&cli, rule.as_deref()),
     };
     match result {
@@ -227,40 +240,131 @@ struct Linted {
     result: Result<(Document, Vec<Diagnostic>), String>,
 }
 
-/// Lints files in parallel (one thread per core), keeping the input order.
+/// Maps `f` over `items` on all cores, keeping the input order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let r = f(item);
+                if let Ok(mut out) = results.lock() {
+                    out.push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Lints files in parallel, keeping the input order.
 fn lint_all(files: &[PathBuf], settings: &Settings) -> Vec<Linted> {
-    let work = |path: &PathBuf| Linted {
+    par_map(files, |path| Linted {
         path: path.clone(),
         result: read_env_file(path).map(|bytes| {
             let report = lint_env_file(bytes, settings);
             (report.doc, report.diagnostics)
         }),
+    })
+}
+
+fn refs_command(cli: &Cli, paths: &[PathBuf], include_skipped: bool) -> Result<u8, Fatal> {
+    let paths = default_paths(paths);
+    let (files, walk_errors) = refs::source_files(&paths, include_skipped).map_err(Fatal)?;
+    let results = par_map(&files, |(path, language)| refs::scan_file(path, *language));
+    let mut stats = refs::Stats {
+        files: files.len(),
+        errors: walk_errors,
+        ..refs::Stats::default()
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(files.len().max(1));
-    if threads <= 1 {
-        return files.iter().map(work).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut slots: Vec<Option<Linted>> = files.iter().map(|_| None).collect();
-    let results = std::sync::Mutex::new(Vec::with_capacity(files.len()));
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(path) = files.get(i) else { break };
-                let linted = work(path);
-                if let Ok(mut r) = results.lock() {
-                    r.push((i, linted));
-                }
-            });
+    let mut out = Stdout::new();
+    let (mut json_refs, mut json_dynamic) = (Vec::new(), Vec::new());
+    let mut count = 0;
+    for ((path, _), result) in files.iter().zip(results) {
+        let scanned = match result {
+            Ok(Some(s)) => s,
+            Ok(None) => {
+                stats.prefiltered += 1;
+                continue;
+            }
+            Err((true, _)) => {
+                stats.too_large.push(path.clone());
+                continue;
+            }
+            Err((false, e)) => {
+                stats.errors.push(e);
+                continue;
+            }
+        };
+        let shown = shown_path(&scanned.path);
+        if let Some(w) = &scanned.scan.warning {
+            eprintln!("envlint: warning: {shown}: {w}");
         }
-    });
-    for (i, l) in results.into_inner().unwrap_or_default() {
-        slots[i] = Some(l);
+        for r in &scanned.scan.refs {
+            count += 1;
+            let (line, column) = scanned.index.line_col(&scanned.bytes, r.span.start);
+            match cli.format {
+                Format::Json => json_refs.push(json!({
+                    "name": r.name, "path": shown, "line": line, "column": column,
+                    "kind": r.kind.as_str(), "form": r.form, "language": scanned.language.as_str(),
+                })),
+                _ => out.write(&format!(
+                    "{shown}:{line}:{column}: {} ({}, {})\n",
+                    r.name,
+                    r.kind.as_str(),
+                    r.form
+                )),
+            }
+        }
+        for d in &scanned.scan.dynamic {
+            let (line, column) = scanned.index.line_col(&scanned.bytes, d.span.start);
+            match cli.format {
+                Format::Json => json_dynamic.push(json!({
+                    "path": shown, "line": line, "column": column, "hint": d.hint,
+                })),
+                _ => out.write(&format!(
+                    "{shown}:{line}:{column}: dynamic read{} ({})\n",
+                    d.hint
+                        .as_ref()
+                        .map(|h| format!(" of {h}"))
+                        .unwrap_or_default(),
+                    d.form
+                )),
+            }
+        }
     }
-    slots.into_iter().flatten().collect()
+    if cli.format == Format::Json {
+        out.write(&format!(
+            "{}\n",
+            json!({"version": 1, "refs": json_refs, "dynamic": json_dynamic})
+        ));
+    } else if !cli.quiet {
+        out.write(&format!(
+            "{count} read{} in {} source file{} ({} without any env marker, not parsed).\n",
+            if count == 1 { "" } else { "s" },
+            stats.files,
+            if stats.files == 1 { "" } else { "s" },
+            stats.prefiltered
+        ));
+    }
+    drop(out);
+    if let Some(note) = refs::stats_note(&stats) {
+        eprintln!("envlint: note: {note}");
+    }
+    for e in &stats.errors {
+        eprintln!("envlint: error: {e}");
+    }
+    Ok(if stats.errors.is_empty() { 0 } else { 2 })
 }
 
 #[derive(Default)]

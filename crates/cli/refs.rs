@@ -1,0 +1,149 @@
+//! `envlint refs`: list the environment-variable reads in source code.
+//!
+//! Why the walk differs from `check`'s: source files follow the repository's ignore rules
+//! (.gitignore, .ignore, git's excludes), because ignored code is not the project's; build
+//! output and dependency folders are skipped unless asked. Every file goes through a cheap
+//! byte prefilter before it is parsed; files too large to be hand-written code are counted
+//! and reported, never silently dropped.
+
+use std::path::PathBuf;
+
+use envlint_core::LineIndex;
+use envlint_scan::{Language, Scan};
+use ignore::WalkBuilder;
+
+/// Folders of generated code or other people's code.
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "target",
+    "dist",
+    "build",
+    ".git",
+    ".venv",
+    "venv",
+];
+
+/// Files larger than this are not parsed (generated or minified), only counted.
+const MAX_SOURCE_BYTES: u64 = 4 << 20;
+
+/// A scanned file.
+pub(crate) struct Scanned {
+    pub(crate) path: PathBuf,
+    pub(crate) language: Language,
+    pub(crate) index: LineIndex,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) scan: Scan,
+}
+
+/// What the walk saw besides scanned files.
+#[derive(Default)]
+pub(crate) struct Stats {
+    pub(crate) files: usize,
+    pub(crate) prefiltered: usize,
+    pub(crate) too_large: Vec<PathBuf>,
+    pub(crate) errors: Vec<String>,
+}
+
+/// Source files to scan, and problems met while walking.
+type Walked = (Vec<(PathBuf, Language)>, Vec<String>);
+
+pub(crate) fn source_files(paths: &[PathBuf], include_skipped: bool) -> Result<Walked, String> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(format!("{}: no such file or directory", path.display()));
+        }
+        if path.is_file() {
+            match Language::of(path) {
+                Some(l) => files.push((path.clone(), l)),
+                None => errors.push(format!(
+                    "{}: not a source file envlint reads",
+                    path.display()
+                )),
+            }
+            continue;
+        }
+        let walker = WalkBuilder::new(path)
+            .hidden(true)
+            .ignore(true)
+            .git_ignore(true)
+            .git_global(true)
+            .git_exclude(true)
+            .parents(true)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(move |e| {
+                include_skipped
+                    || !(e.file_type().is_some_and(|t| t.is_dir())
+                        && e.depth() > 0
+                        && e.file_name()
+                            .to_str()
+                            .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    if let Some(l) = Language::of(e.path()) {
+                        files.push((e.into_path(), l));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    Ok((files, errors))
+}
+
+/// Reads, prefilters and scans one file. `Ok(None)`: nothing to scan.
+pub(crate) fn scan_file(
+    path: &PathBuf,
+    language: Language,
+) -> Result<Option<Scanned>, (bool, String)> {
+    let meta = std::fs::metadata(path).map_err(|e| (false, format!("{}: {e}", path.display())))?;
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err((true, String::new()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (false, format!("{}: {e}", path.display())))?;
+    if !envlint_scan::might_read_env(language, &bytes) {
+        return Ok(None);
+    }
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Err((
+            false,
+            format!("{}: not valid UTF-8; not scanned", path.display()),
+        ));
+    };
+    let scan = envlint_scan::scan(language, text);
+    let index = LineIndex::new(&bytes);
+    Ok(Some(Scanned {
+        path: path.clone(),
+        language,
+        index,
+        bytes,
+        scan,
+    }))
+}
+
+pub(crate) fn stats_note(stats: &Stats) -> Option<String> {
+    if stats.too_large.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "skipped {} file{} larger than {} MiB (generated or minified code): {}",
+        stats.too_large.len(),
+        if stats.too_large.len() == 1 { "" } else { "s" },
+        MAX_SOURCE_BYTES >> 20,
+        stats
+            .too_large
+            .iter()
+            .take(5)
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}

@@ -1,0 +1,123 @@
+//! envlint-scan: which environment variables does this source code read?
+//!
+//! Why a crate of its own: the project checks (code against `.env.example`) need, for every
+//! source file, the exact list of variable names it reads, how (required, defaulted,
+//! optional, …) and where. Getting that right means parsing the language: a grep cannot
+//! tell `env::var("X")` in code from the same text in a comment, a write from a read, or a
+//! name held in a constant. This crate takes source text and returns data; it does no I/O.
+//!
+//! Languages: Rust (via syn) today. Python, JavaScript and TypeScript (tree-sitter) are the
+//! next step of issue 3.
+#![deny(missing_docs)]
+
+use std::ops::Range;
+use std::path::Path;
+
+pub mod rust;
+
+/// A source language envlint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// `.rs`
+    Rust,
+}
+
+impl Language {
+    /// The language of a file, from its extension.
+    pub fn of(path: &Path) -> Option<Language> {
+        match path.extension()?.to_str()? {
+            "rs" => Some(Language::Rust),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Rust => "rust",
+        }
+    }
+}
+
+/// How code reads a variable (see `shared/design/PATTERNS.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// The program fails or misbehaves when the variable is unset.
+    Required,
+    /// A fallback value is in the code.
+    Defaulted,
+    /// Read, and absence is handled.
+    Optional,
+    /// Only whether it is set matters.
+    Presence,
+    /// Read at compile time (`env!`, `option_env!`).
+    BuildTime,
+    /// Named in a type or schema only.
+    Declared,
+}
+
+impl Kind {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Required => "required",
+            Kind::Defaulted => "defaulted",
+            Kind::Optional => "optional",
+            Kind::Presence => "presence",
+            Kind::BuildTime => "build_time",
+            Kind::Declared => "declared",
+        }
+    }
+}
+
+/// One read of a variable whose name is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The variable's name.
+    pub name: String,
+    /// Where the name is written (the literal, the constant, or the field for derives).
+    pub span: Range<usize>,
+    /// How it is read.
+    pub kind: Kind,
+    /// Which API reads it, e.g. `std::env::var`, `env!`, `clap.derive`.
+    pub form: &'static str,
+    /// The source language.
+    pub language: Language,
+}
+
+/// A read whose name is computed at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DynamicRead {
+    /// Where the name expression is.
+    pub span: Range<usize>,
+    /// What the names look like when the code shows it (`APP_*`).
+    pub hint: Option<String>,
+    /// Which API reads it.
+    pub form: &'static str,
+}
+
+/// Everything found in one source file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Reads with a known name, in source order.
+    pub refs: Vec<Reference>,
+    /// Reads with a computed name, in source order.
+    pub dynamic: Vec<DynamicRead>,
+    /// Set when the file could not be parsed fully; the results are then partial.
+    pub warning: Option<String>,
+}
+
+/// Scans `src` as `language`.
+pub fn scan(language: Language, src: &str) -> Scan {
+    match language {
+        Language::Rust => rust::scan(src),
+    }
+}
+
+/// A cheap test run before parsing: files without any of these bytes read no variable.
+pub fn might_read_env(language: Language, src: &[u8]) -> bool {
+    match language {
+        // `env::var`, `var_os` (via `env`), `env!`, `option_env!`, clap's `env`, `dotenvy::var`.
+        Language::Rust => memchr::memmem::find(src, b"env").is_some(),
+    }
+}

@@ -1,0 +1,834 @@
+//! Rust: environment-variable reads found with syn's full parser.
+//!
+//! What counts as a read (see `shared/design/PATTERNS.md`): `std::env::var` / `var_os` and
+//! `dotenvy::var` / `dotenv::var` however they are imported or renamed; names written as
+//! string literals or held in constants (file, module and associated constants); the kind
+//! from the call chain (`unwrap`, `expect`, `?` make it required; `unwrap_or*`, `map_or*`
+//! defaulted; `is_ok` presence; anything else optional); `env!` / `option_env!` (build
+//! time, names Cargo sets left out); clap's `#[arg(env …)]` derive and `Arg::env("X")`
+//! builder. Reads inside macro arguments are found by parsing the arguments as expressions,
+//! or, when that fails (`lazy_static!` bodies), by a token scan. Writes (`set_var`,
+//! `Command::env(k, v)`) are not reads and are never matched.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, ExprCall, ExprLit, Lit, Token};
+
+use crate::{DynamicRead, Kind, Language, Reference, Scan};
+
+/// Scans Rust source text.
+pub fn scan(src: &str) -> Scan {
+    // syn strips a BOM and a shebang line before parsing, which would shift every offset;
+    // blank them instead so that byte offsets stay those of `src`.
+    let blanked = blank_prelude(src);
+    let text = blanked.as_deref().unwrap_or(src);
+    let mut scanner = Scanner::default();
+    let mut scan = Scan::default();
+    match syn::parse_str::<syn::File>(text) {
+        Ok(file) => {
+            scanner.collect(&file.items, None);
+            scanner.visit_file(&file);
+        }
+        Err(e) => {
+            let at = e.span().start();
+            scan.warning = Some(format!(
+                "not valid Rust at line {}, column {}: {e}; reads were found by a token scan",
+                at.line,
+                at.column + 1
+            ));
+            match text.parse::<TokenStream>() {
+                Ok(tokens) => scanner.scan_tokens(tokens),
+                // Not even balanced delimiters: look for the call shapes in the text.
+                Err(_) => scanner.scan_text(text),
+            }
+        }
+    }
+    // Spans are kept per thread by proc-macro2; release them once the file is done.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    scanner.refs.sort_by_key(|r| (r.span.start, r.span.end));
+    scanner.refs.dedup();
+    scan.refs = scanner.refs;
+    scan.dynamic = scanner.dynamic;
+    scan
+}
+
+fn blank_prelude(src: &str) -> Option<String> {
+    let mut end = 0;
+    if src.starts_with('\u{feff}') {
+        end = 3;
+    }
+    let rest = &src[end..];
+    if rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[') {
+        end += rest.find('\n').unwrap_or(rest.len());
+    }
+    (end > 0).then(|| {
+        let mut s = String::with_capacity(src.len());
+        s.extend(std::iter::repeat_n(' ', end));
+        s.push_str(&src[end..]);
+        s
+    })
+}
+
+/// Functions that read one variable, by canonical path.
+fn read_form(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "std::env::var" => "std::env::var",
+        "std::env::var_os" => "std::env::var_os",
+        "dotenvy::var" => "dotenvy::var",
+        "dotenv::var" => "dotenv::var",
+        _ => return None,
+    })
+}
+
+/// Names Cargo sets for `env!` at build time: never "missing from the example".
+fn cargo_provided(name: &str) -> bool {
+    name == "CARGO"
+        || name.starts_with("CARGO_")
+        || name.starts_with("DEP_")
+        || matches!(
+            name,
+            "OUT_DIR"
+                | "TARGET"
+                | "HOST"
+                | "PROFILE"
+                | "OPT_LEVEL"
+                | "DEBUG"
+                | "NUM_JOBS"
+                | "RUSTC"
+                | "RUSTDOC"
+                | "RUSTC_LINKER"
+                | "RUSTFLAGS"
+                | "RUSTC_WRAPPER"
+                | "RUSTC_WORKSPACE_WRAPPER"
+        )
+}
+
+fn range(span: Span) -> Range<usize> {
+    span.byte_range()
+}
+
+#[derive(Default)]
+struct Scanner {
+    /// Local name → canonical path (`use std::env::var as v` gives `v` → `std::env::var`).
+    aliases: HashMap<String, String>,
+    /// `use std::env::*` is in scope.
+    env_glob: bool,
+    /// String constants: (owner type or module, name) → value; owner `None` at file level.
+    consts: HashMap<(Option<String>, String), String>,
+    /// The type of the `impl` block being visited (for `Self::NAME`).
+    impl_type: Option<String>,
+    /// Calls already classified through their method chain.
+    handled: Vec<Range<usize>>,
+    refs: Vec<Reference>,
+    dynamic: Vec<DynamicRead>,
+}
+
+impl Scanner {
+    /// First pass: `use` aliases and string constants, everywhere in the file.
+    fn collect(&mut self, items: &[syn::Item], owner: Option<&str>) {
+        for item in items {
+            match item {
+                syn::Item::Use(u) => self.collect_use(&u.tree, &mut Vec::new()),
+                syn::Item::Const(c) => {
+                    if let Some(v) = str_lit(&c.expr) {
+                        self.consts
+                            .insert((owner.map(str::to_owned), c.ident.to_string()), v);
+                    }
+                }
+                syn::Item::Static(s) => {
+                    if let Some(v) = str_lit(&s.expr) {
+                        self.consts
+                            .insert((owner.map(str::to_owned), s.ident.to_string()), v);
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, items)) = &m.content {
+                        self.collect(items, Some(&m.ident.to_string()));
+                    }
+                }
+                syn::Item::Impl(i) => {
+                    let ty = type_name(&i.self_ty);
+                    for it in &i.items {
+                        if let syn::ImplItem::Const(c) = it {
+                            if let Some(v) = str_lit(&c.expr) {
+                                self.consts.insert((ty.clone(), c.ident.to_string()), v);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn collect_use(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.collect_use(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                if name == "self" {
+                    if let Some(last) = prefix.last() {
+                        self.aliases.insert(last.clone(), prefix.join("::"));
+                    }
+                } else {
+                    let full = [prefix.join("::"), name.clone()].join("::");
+                    self.aliases.insert(name, full);
+                }
+            }
+            syn::UseTree::Rename(r) => {
+                let full = if r.ident == "self" {
+                    prefix.join("::")
+                } else {
+                    [prefix.join("::"), r.ident.to_string()].join("::")
+                };
+                self.aliases.insert(r.rename.to_string(), full);
+            }
+            syn::UseTree::Glob(_) => {
+                if prefix.join("::") == "std::env" {
+                    self.env_glob = true;
+                }
+            }
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.collect_use(t, prefix);
+                }
+            }
+        }
+    }
+
+    /// The canonical path a call's function path denotes.
+    fn canonical(&self, path: &syn::Path) -> String {
+        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let Some(first) = segs.first() else {
+            return String::new();
+        };
+        let mut out = match self.aliases.get(first) {
+            Some(full) => full.clone(),
+            // Without a `use`, `env::var` can only be std's (edition 2018+ paths).
+            None if first == "env" => "std::env".to_owned(),
+            None if self.env_glob && segs.len() == 1 => format!("std::env::{first}"),
+            None => first.clone(),
+        };
+        for s in &segs[1..] {
+            out.push_str("::");
+            out.push_str(s);
+        }
+        out.strip_prefix("::").map(str::to_owned).unwrap_or(out)
+    }
+
+    /// A string constant named by `path` (`NAME`, `Self::NAME`, `Type::NAME`, `m::NAME`).
+    fn const_value(&self, path: &syn::Path) -> Option<String> {
+        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let name = segs.last()?.clone();
+        let owner = match segs.len() {
+            1 => None,
+            _ => {
+                let o = &segs[segs.len() - 2];
+                if o == "Self" {
+                    self.impl_type.clone()
+                } else {
+                    Some(o.clone())
+                }
+            }
+        };
+        self.consts
+            .get(&(owner, name.clone()))
+            .or_else(|| {
+                // A unique constant of that name anywhere (imported from another module).
+                let mut found = self.consts.iter().filter(|((_, n), _)| *n == name);
+                match (found.next(), found.next()) {
+                    (Some((_, v)), None) => Some(v),
+                    _ => None,
+                }
+            })
+            .cloned()
+    }
+
+    /// Records the read of a call's first argument.
+    fn record_call(&mut self, call: &ExprCall, form: &'static str, kind: Kind) {
+        let Some(arg) = call.args.first() else { return };
+        self.record_name(arg, form, kind);
+    }
+
+    fn record_name(&mut self, arg: &Expr, form: &'static str, kind: Kind) {
+        match peel(arg) {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) => self.refs.push(Reference {
+                name: s.value(),
+                span: range(s.span()),
+                kind,
+                form,
+                language: Language::Rust,
+            }),
+            Expr::Path(p) if p.qself.is_none() => match self.const_value(&p.path) {
+                Some(name) => self.refs.push(Reference {
+                    name,
+                    span: range(p.span()),
+                    kind,
+                    form,
+                    language: Language::Rust,
+                }),
+                None => self.dynamic.push(DynamicRead {
+                    span: range(p.span()),
+                    hint: None,
+                    form,
+                }),
+            },
+            other => self.dynamic.push(DynamicRead {
+                span: range(other.span()),
+                hint: hint_of(other),
+                form,
+            }),
+        }
+    }
+
+    fn env_call<'e>(&self, e: &'e Expr) -> Option<(&'e ExprCall, &'static str)> {
+        let Expr::Call(call) = peel(e) else {
+            return None;
+        };
+        let Expr::Path(p) = peel(&call.func) else {
+            return None;
+        };
+        read_form(&self.canonical(&p.path)).map(|f| (call, f))
+    }
+
+    /// `env::var("X").ok().unwrap_or(…)?`: the call at the root of a method/`?` chain and
+    /// the chain's steps from the call outwards.
+    fn chain<'e>(&self, e: &'e Expr) -> Option<(&'e ExprCall, &'static str, Vec<String>)> {
+        let mut steps = Vec::new();
+        let mut cur = e;
+        loop {
+            match cur {
+                Expr::MethodCall(m) => {
+                    steps.push(m.method.to_string());
+                    cur = &m.receiver;
+                }
+                Expr::Try(t) => {
+                    steps.push("?".to_owned());
+                    cur = &t.expr;
+                }
+                Expr::Paren(p) => cur = &p.expr,
+                _ => break,
+            }
+        }
+        let (call, form) = self.env_call(cur)?;
+        steps.reverse();
+        Some((call, form, steps))
+    }
+
+    fn scan_tokens(&mut self, tokens: TokenStream) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        for (i, t) in trees.iter().enumerate() {
+            if let TokenTree::Group(g) = t {
+                self.scan_tokens(g.stream());
+                continue;
+            }
+            // `… var ( "X" )` preceded by `env ::`, `std :: env ::`, `dotenvy ::`.
+            let TokenTree::Ident(id) = t else { continue };
+            let form = match id.to_string().as_str() {
+                "var" => "std::env::var",
+                "var_os" => "std::env::var_os",
+                _ => continue,
+            };
+            let qualified = i >= 3
+                && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':')
+                && matches!(&trees[i - 3], TokenTree::Ident(m) if m == "env" || m == "dotenvy" || m == "dotenv");
+            if !qualified {
+                continue;
+            }
+            let Some(TokenTree::Group(args)) = trees.get(i + 1) else {
+                continue;
+            };
+            if args.delimiter() != Delimiter::Parenthesis {
+                continue;
+            }
+            let Ok(arg) = syn::parse2::<Expr>(args.stream()) else {
+                continue;
+            };
+            let form = match &trees[i - 3] {
+                TokenTree::Ident(m) if m == "dotenvy" => "dotenvy::var",
+                TokenTree::Ident(m) if m == "dotenv" => "dotenv::var",
+                _ => form,
+            };
+            // The method right after the call, if any, decides the kind.
+            let next = match (trees.get(i + 2), trees.get(i + 3)) {
+                (Some(TokenTree::Punct(p)), Some(TokenTree::Ident(m))) if p.as_char() == '.' => {
+                    vec![m.to_string()]
+                }
+                (Some(TokenTree::Punct(p)), _) if p.as_char() == '?' => vec!["?".to_owned()],
+                _ => Vec::new(),
+            };
+            let kind = classify(&next, form == "std::env::var_os");
+            self.record_name(&arg, form, kind);
+        }
+    }
+
+    /// Last resort for text that does not lex: `env::var("X")`, `env::var_os("X")`,
+    /// `dotenvy::var("X")` with a plain string literal, wherever they appear.
+    fn scan_text(&mut self, text: &str) {
+        for (needle, form) in [
+            ("env::var(\"", "std::env::var"),
+            ("env::var_os(\"", "std::env::var_os"),
+            ("dotenvy::var(\"", "dotenvy::var"),
+        ] {
+            for (at, _) in text.match_indices(needle) {
+                if form == "std::env::var" && text[..at].ends_with("dot") {
+                    continue; // `dotenv::var(` is not std's.
+                }
+                let start = at + needle.len();
+                let Some(len) = text[start..].find('"') else {
+                    continue;
+                };
+                let name = &text[start..start + len];
+                if name.is_empty() || name.contains(['\\', '\n', '{']) {
+                    continue;
+                }
+                let after = text[start + len + 1..].trim_start_matches(')').trim_start();
+                let steps = if after.starts_with(".unwrap()") || after.starts_with(".expect(") {
+                    vec!["unwrap".to_owned()]
+                } else if after.starts_with('?') {
+                    vec!["?".to_owned()]
+                } else {
+                    Vec::new()
+                };
+                self.refs.push(Reference {
+                    name: name.to_owned(),
+                    span: start - 1..start + len + 1,
+                    kind: classify(&steps, form == "std::env::var_os"),
+                    form,
+                    language: Language::Rust,
+                });
+            }
+        }
+    }
+
+    fn clap_field(&mut self, field: &syn::Field, rename: Option<&str>) {
+        for attr in &field.attrs {
+            if !(attr.path().is_ident("arg") || attr.path().is_ident("clap")) {
+                continue;
+            }
+            let syn::Meta::List(list) = &attr.meta else {
+                continue;
+            };
+            let items = split_commas(list.tokens.clone());
+            let defaulted = items.iter().any(|t| {
+                matches!(t.first(), Some(TokenTree::Ident(i)) if i.to_string().starts_with("default_"))
+            });
+            for item in &items {
+                let Some(TokenTree::Ident(key)) = item.first() else {
+                    continue;
+                };
+                if key != "env" {
+                    continue;
+                }
+                let kind = if defaulted {
+                    Kind::Defaulted
+                } else if is_optional_type(&field.ty) {
+                    Kind::Optional
+                } else {
+                    Kind::Required
+                };
+                if item.len() == 1 {
+                    // `env` alone: the field's name in SCREAMING_SNAKE_CASE (or as renamed).
+                    let Some(ident) = &field.ident else { continue };
+                    self.refs.push(Reference {
+                        name: env_case(&ident.to_string(), rename),
+                        span: range(ident.span()),
+                        kind,
+                        form: "clap.derive",
+                        language: Language::Rust,
+                    });
+                } else {
+                    let value: TokenStream = item[2..].iter().cloned().collect();
+                    if let Ok(expr) = syn::parse2::<Expr>(value) {
+                        self.record_name(&expr, "clap.derive", kind);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Scanner {
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let outer = std::mem::replace(&mut self.impl_type, type_name(&i.self_ty));
+        visit::visit_item_impl(self, i);
+        self.impl_type = outer;
+    }
+
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        let rename = s.attrs.iter().find_map(|a| {
+            let syn::Meta::List(list) = &a.meta else {
+                return None;
+            };
+            split_commas(list.tokens.clone())
+                .into_iter()
+                .find_map(|item| match item.as_slice() {
+                    [TokenTree::Ident(k), TokenTree::Punct(_), TokenTree::Literal(l)]
+                        if k == "rename_all_env" =>
+                    {
+                        Some(l.to_string().trim_matches('"').to_owned())
+                    }
+                    _ => None,
+                })
+        });
+        for field in &s.fields {
+            self.clap_field(field, rename.as_deref());
+        }
+        visit::visit_item_struct(self, s);
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        if matches!(e, Expr::MethodCall(_) | Expr::Try(_)) {
+            if let Some((call, form, steps)) = self.chain(e) {
+                let span = range(call.span());
+                if !self.handled.contains(&span) {
+                    self.handled.push(span);
+                    let kind = classify(&steps, form == "std::env::var_os");
+                    self.record_call(call, form, kind);
+                }
+            }
+        }
+        if let Expr::MethodCall(m) = e {
+            // clap's builder: `Arg::new("x").env("X")` (one argument; `Command::env` has two).
+            if m.method == "env" && m.args.len() == 1 {
+                if let Some(Expr::Lit(ExprLit {
+                    lit: Lit::Str(_), ..
+                })) = m.args.first().map(peel)
+                {
+                    if let Some(arg) = m.args.first() {
+                        self.record_name(arg, "clap.builder", Kind::Optional);
+                    }
+                }
+            }
+        }
+        visit::visit_expr(self, e);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast ExprCall) {
+        if let Some((_, form)) = self.env_call(&Expr::Call(call.clone())) {
+            let span = range(call.span());
+            if !self.handled.contains(&span) {
+                self.handled.push(span);
+                self.record_call(call, form, classify(&[], form == "std::env::var_os"));
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        match name.as_deref() {
+            Some(m @ ("env" | "option_env")) => {
+                let args: Result<Punctuated<Expr, Token![,]>, _> =
+                    mac.parse_body_with(Punctuated::parse_terminated);
+                if let Some(Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                })) = args.ok().as_ref().and_then(|a| a.first()).map(peel)
+                {
+                    let value = s.value();
+                    if !cargo_provided(&value) {
+                        self.refs.push(Reference {
+                            name: value,
+                            span: range(s.span()),
+                            kind: Kind::BuildTime,
+                            form: if m == "env" { "env!" } else { "option_env!" },
+                            language: Language::Rust,
+                        });
+                    }
+                }
+            }
+            _ => {
+                // Macro arguments: as expressions when they parse (format!, vec!, assert!…),
+                // otherwise a token scan (lazy_static!, thread_local!…).
+                match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                    Ok(args) => {
+                        for a in &args {
+                            self.visit_expr(a);
+                        }
+                    }
+                    Err(_) => self.scan_tokens(mac.tokens.clone()),
+                }
+            }
+        }
+    }
+}
+
+/// The kind a chain of steps after the call gives (`var_os` returns an `Option`).
+fn classify(steps: &[String], option: bool) -> Kind {
+    let mut option = option;
+    for s in steps {
+        match s.as_str() {
+            "is_ok" | "is_err" | "is_some" | "is_none" => return Kind::Presence,
+            "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" | "map_or" | "map_or_else"
+            | "or" | "or_else" => return Kind::Defaulted,
+            "unwrap" | "expect" => return Kind::Required,
+            // `?` on the `Result` fails the caller; on an `Option` it only returns `None`.
+            "?" => {
+                return if option {
+                    Kind::Optional
+                } else {
+                    Kind::Required
+                }
+            }
+            "ok" => option = true,
+            _ => {}
+        }
+    }
+    Kind::Optional
+}
+
+fn peel(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => peel(&p.expr),
+        Expr::Reference(r) => peel(&r.expr),
+        Expr::Group(g) => peel(&g.expr),
+        _ => e,
+    }
+}
+
+fn str_lit(e: &Expr) -> Option<String> {
+    match peel(e) {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}
+
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// `format!("APP_{}", x)` → `APP_*`; `format!("{}_URL", x)` → `*_URL`.
+fn hint_of(e: &Expr) -> Option<String> {
+    let Expr::Macro(m) = e else { return None };
+    if !m.mac.path.is_ident("format") {
+        return None;
+    }
+    let args: Punctuated<Expr, Token![,]> =
+        m.mac.parse_body_with(Punctuated::parse_terminated).ok()?;
+    let template = str_lit(args.first()?)?;
+    let (prefix, rest) = template.split_once('{')?;
+    let suffix = rest.rsplit_once('}').map_or("", |(_, s)| s);
+    if prefix.is_empty() && suffix.is_empty() {
+        return None;
+    }
+    let suffix = if suffix.contains(['{', '}']) {
+        ""
+    } else {
+        suffix
+    };
+    Some(format!("{prefix}*{suffix}"))
+}
+
+fn is_optional_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| matches!(s.ident.to_string().as_str(), "Option" | "bool" | "Vec")),
+        _ => false,
+    }
+}
+
+/// The environment name clap derives from a field name.
+fn env_case(field: &str, rename: Option<&str>) -> String {
+    let field = field.trim_start_matches("r#");
+    match rename {
+        Some("kebab-case") => field.replace('_', "-"),
+        Some("snake_case" | "lower") => field.to_owned(),
+        Some("SCREAMING-KEBAB-CASE") => field.to_ascii_uppercase().replace('_', "-"),
+        _ => field.to_ascii_uppercase(),
+    }
+}
+
+/// Splits an attribute's tokens at top-level commas.
+fn split_commas(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut out = vec![Vec::new()];
+    for t in tokens {
+        match &t {
+            TokenTree::Punct(p) if p.as_char() == ',' => out.push(Vec::new()),
+            _ => {
+                if let Some(last) = out.last_mut() {
+                    last.push(t);
+                }
+            }
+        }
+    }
+    out.retain(|v| !v.is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(src: &str) -> Vec<(String, &'static str, &'static str)> {
+        scan(src)
+            .refs
+            .into_iter()
+            .map(|r| (r.name, r.kind.as_str(), r.form))
+            .collect()
+    }
+
+    #[test]
+    fn kinds_from_the_call_chain() {
+        let src = r#"
+            use std::env;
+            fn f() -> Result<(), Box<dyn std::error::Error>> {
+                let a = env::var("A").unwrap();
+                let b = env::var("B").unwrap_or_else(|_| "b".into());
+                let c = env::var("C").ok();
+                let d = env::var("D").is_ok();
+                let e = env::var("E")?;
+                let f = env::var_os("F").unwrap_or_default();
+                let g = std::env::var("G").ok().map(|v| v.len()).unwrap_or(0);
+                if let Ok(h) = env::var("H") {}
+                Ok(())
+            }
+        "#;
+        assert_eq!(
+            reads(src),
+            [
+                ("A".into(), "required", "std::env::var"),
+                ("B".into(), "defaulted", "std::env::var"),
+                ("C".into(), "optional", "std::env::var"),
+                ("D".into(), "presence", "std::env::var"),
+                ("E".into(), "required", "std::env::var"),
+                ("F".into(), "defaulted", "std::env::var_os"),
+                ("G".into(), "defaulted", "std::env::var"),
+                ("H".into(), "optional", "std::env::var"),
+            ]
+        );
+    }
+
+    #[test]
+    fn what_grep_gets_wrong() {
+        let src = r#"
+            // env::var("IN_COMMENT").unwrap()
+            const DOC: &str = "std::env::var(\"IN_STRING\")";
+            fn f(cmd: &mut std::process::Command) {
+                std::env::set_var("WRITTEN", "1");
+                cmd.env("CHILD_ONLY", "1");
+                let env = Env::default();
+                env.var("NOT_STD");
+            }
+        "#;
+        assert_eq!(reads(src), []);
+    }
+
+    #[test]
+    fn aliases_constants_and_macros() {
+        let src = r#"
+            use std::env::{self as e, var as read, var_os};
+            use dotenvy;
+            const NAME: &str = "FROM_CONST";
+            struct EnvVars;
+            impl EnvVars { const CACHE: &str = "ASSOC"; fn f() { let _ = e::var(Self::CACHE); } }
+            mod keys { pub const PORT: &str = "PORT"; }
+            fn f() {
+                read(NAME).unwrap();
+                var_os(EnvVars::CACHE);
+                e::var(keys::PORT).expect("port");
+                dotenvy::var("DOTENVY").unwrap();
+                println!("{}", std::env::var("IN_FORMAT").unwrap());
+                let _ = env!("BUILD_ONLY");
+                let _ = env!("CARGO_PKG_VERSION");
+                let _ = option_env!("MAYBE");
+            }
+            lazy_static! { static ref URL: String = std::env::var("LAZY").unwrap(); }
+        "#;
+        let mut got = reads(src);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("ASSOC".into(), "optional", "std::env::var"),
+                ("ASSOC".into(), "optional", "std::env::var_os"),
+                ("BUILD_ONLY".into(), "build_time", "env!"),
+                ("DOTENVY".into(), "required", "dotenvy::var"),
+                ("FROM_CONST".into(), "required", "std::env::var"),
+                ("IN_FORMAT".into(), "required", "std::env::var"),
+                ("LAZY".into(), "required", "std::env::var"),
+                ("MAYBE".into(), "build_time", "option_env!"),
+                ("PORT".into(), "required", "std::env::var"),
+            ]
+        );
+    }
+
+    #[test]
+    fn clap_derive_and_builder() {
+        let src = r#"
+            #[derive(Parser)]
+            struct Cli {
+                #[arg(long, env = "DATABASE_URL")]
+                database: String,
+                #[arg(long, env)]
+                log_level: Option<String>,
+                #[arg(long, env, default_value_t = 8080)]
+                port: u16,
+                #[arg(long, env = PREFIX_KEY)]
+                prefix: String,
+            }
+            const PREFIX_KEY: &str = "APP_PREFIX";
+            fn f() { Arg::new("x").env("BUILDER"); }
+        "#;
+        let mut got = reads(src);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("APP_PREFIX".into(), "required", "clap.derive"),
+                ("BUILDER".into(), "optional", "clap.builder"),
+                ("DATABASE_URL".into(), "required", "clap.derive"),
+                ("LOG_LEVEL".into(), "optional", "clap.derive"),
+                ("PORT".into(), "defaulted", "clap.derive"),
+            ]
+        );
+    }
+
+    #[test]
+    fn dynamic_reads_with_hints_and_exact_spans() {
+        let src = "\u{feff}fn f(k: &str) { std::env::var(format!(\"APP_{}\", k)).ok(); std::env::var(\"X\").unwrap(); }";
+        let s = scan(src);
+        assert_eq!(s.dynamic.len(), 1);
+        assert_eq!(s.dynamic[0].hint.as_deref(), Some("APP_*"));
+        assert_eq!(&src[s.refs[0].span.clone()], "\"X\"");
+    }
+
+    #[test]
+    fn unparseable_source_gives_partial_results_and_a_warning() {
+        // Lexes but does not parse: token scan.
+        let src = "fn f() { let x = ; let y = std::env::var(\"BY_TOKENS\").unwrap(); }";
+        let s = scan(src);
+        assert!(s.warning.is_some());
+        assert_eq!(
+            reads(src),
+            [("BY_TOKENS".into(), "required", "std::env::var")]
+        );
+        // Does not even lex (unbalanced): text scan, exact span.
+        let src = "fn f( { let x = std::env::var(\"BY_TEXT\")?; }";
+        let s = scan(src);
+        assert!(s.warning.is_some());
+        assert_eq!(
+            reads(src),
+            [("BY_TEXT".into(), "required", "std::env::var")]
+        );
+        assert_eq!(&src[s.refs[0].span.clone()], "\"BY_TEXT\"");
+    }
+}
