@@ -406,6 +406,11 @@ fn refs_lists_reads_respecting_gitignore_and_skipping_build_output() {
         ),
         ("src/broken.rs", b"fn f() { let x = ; std::env::var(\"STILL_SEEN\").unwrap(); }\n"),
         ("src/plain.rs", b"fn nothing_here() {}\n"),
+        (
+            "web/app.ts",
+            b"const url = process.env.NEXT_PUBLIC_API!;\n// process.env.IN_COMMENT\nprocess.env.WRITTEN = '1';\nconst { REGION = 'us' } = process.env;\n",
+        ),
+        ("web/page.tsx", b"export const P = () => <p>{process.env.NEXT_PUBLIC_TITLE}</p>;\n"),
         ("ignored.rs", b"fn f() { std::env::var(\"IGNORED\").unwrap(); }\n"),
         ("target/debug/build.rs", b"fn f() { std::env::var(\"IN_TARGET\").unwrap(); }\n"),
         ("node_modules/x/lib.rs", b"fn f() { std::env::var(\"IN_DEPS\").unwrap(); }\n"),

@@ -118,7 +118,9 @@ pub(crate) fn scan_file(
             format!("{}: not valid UTF-8; not scanned", path.display()),
         ));
     };
-    let scan = envlint_scan::scan(language, text);
+    let Some(scan) = envlint_scan::scan(path, text) else {
+        return Ok(None);
+    };
     let index = LineIndex::new(&bytes);
     Ok(Some(Scanned {
         path: path.clone(),

@@ -6,13 +6,14 @@
 //! tell `env::var("X")` in code from the same text in a comment, a write from a read, or a
 //! name held in a constant. This crate takes source text and returns data; it does no I/O.
 //!
-//! Languages: Rust (via syn) today. Python, JavaScript and TypeScript (tree-sitter) are the
-//! next step of issue 3.
+//! Languages: Rust (syn), JavaScript and TypeScript (tree-sitter; the TSX grammar for
+//! `.tsx`). Python (tree-sitter) is the next step of issue 3.
 #![deny(missing_docs)]
 
 use std::ops::Range;
 use std::path::Path;
 
+pub mod js;
 pub mod rust;
 
 /// A source language envlint reads.
@@ -20,6 +21,10 @@ pub mod rust;
 pub enum Language {
     /// `.rs`
     Rust,
+    /// `.js .jsx .mjs .cjs`
+    JavaScript,
+    /// `.ts .tsx .mts .cts`
+    TypeScript,
 }
 
 impl Language {
@@ -27,6 +32,8 @@ impl Language {
     pub fn of(path: &Path) -> Option<Language> {
         match path.extension()?.to_str()? {
             "rs" => Some(Language::Rust),
+            "js" | "jsx" | "mjs" | "cjs" => Some(Language::JavaScript),
+            "ts" | "tsx" | "mts" | "cts" => Some(Language::TypeScript),
             _ => None,
         }
     }
@@ -35,6 +42,8 @@ impl Language {
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Rust => "rust",
+            Language::JavaScript => "javascript",
+            Language::TypeScript => "typescript",
         }
     }
 }
@@ -107,11 +116,15 @@ pub struct Scan {
     pub warning: Option<String>,
 }
 
-/// Scans `src` as `language`.
-pub fn scan(language: Language, src: &str) -> Scan {
-    match language {
+/// Scans `src`, the text of the file at `path`, in the file's language.
+pub fn scan(path: &Path, src: &str) -> Option<Scan> {
+    let ext = path.extension()?.to_str()?;
+    Some(match Language::of(path)? {
         Language::Rust => rust::scan(src),
-    }
+        Language::JavaScript => js::scan(js::Dialect::JavaScript, src),
+        Language::TypeScript if ext == "tsx" => js::scan(js::Dialect::Tsx, src),
+        Language::TypeScript => js::scan(js::Dialect::TypeScript, src),
+    })
 }
 
 /// A cheap test run before parsing: files without any of these bytes read no variable.
@@ -119,5 +132,11 @@ pub fn might_read_env(language: Language, src: &[u8]) -> bool {
     match language {
         // `env::var`, `var_os` (via `env`), `env!`, `option_env!`, clap's `env`, `dotenvy::var`.
         Language::Rust => memchr::memmem::find(src, b"env").is_some(),
+        // `process.env`, `import.meta.env`, `Deno.env`, `Bun.env`, `createEnv`, `cleanEnv`,
+        // `ProcessEnv`, `ImportMetaEnv`: all contain `env` or `Env`.
+        Language::JavaScript | Language::TypeScript => {
+            memchr::memmem::find(src, b"env").is_some()
+                || memchr::memmem::find(src, b"Env").is_some()
+        }
     }
 }

@@ -1,0 +1,774 @@
+//! JavaScript and TypeScript: environment-variable reads found with tree-sitter.
+//!
+//! Forms (see `shared/design/PATTERNS.md`): `process.env.X`, `process.env["X"]`,
+//! `` process.env[`X`] ``, `?.`, `!` (required), `||` / `??` fallbacks (defaulted),
+//! destructuring with defaults and rest, one level of aliasing (`const env = process.env`,
+//! scoped: a parameter or closer declaration of the same name shadows it),
+//! `import.meta.env` (Vite's built-ins left out), `Deno.env.get("X")`, `Bun.env.X`,
+//! schemas (t3 `createEnv`, envalid `cleanEnv`, zod `.parse(process.env)`), and
+//! `ProcessEnv` / `ImportMetaEnv` declarations (declared). Writes and `delete` are not
+//! reads. A computed name is a dynamic read, with a `PREFIX_*` hint when the template or
+//! concatenation starts with text.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::{DynamicRead, Kind, Language, Reference, Scan};
+
+/// Which grammar to parse with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// `.js .mjs .cjs .jsx`
+    JavaScript,
+    /// `.ts .mts .cts`
+    TypeScript,
+    /// `.tsx`
+    Tsx,
+}
+
+thread_local! {
+    /// One parser per grammar per thread, reused across files.
+    static PARSERS: RefCell<HashMap<u8, Parser>> = RefCell::new(HashMap::new());
+}
+
+fn parse(dialect: Dialect, src: &str) -> Option<Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let parser = match parsers.entry(dialect as u8) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let mut p = Parser::new();
+                let lang: tree_sitter::Language = match dialect {
+                    Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+                    Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+                    Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+                };
+                p.set_language(&lang).ok()?;
+                e.insert(p)
+            }
+        };
+        parser.parse(src, None)
+    })
+}
+
+/// Vite's built-in `import.meta.env` keys: set by Vite, never by the user.
+const VITE_BUILTINS: &[&str] = &["MODE", "BASE_URL", "PROD", "DEV", "SSR"];
+
+/// Scans JavaScript or TypeScript source.
+pub fn scan(dialect: Dialect, src: &str) -> Scan {
+    let language = match dialect {
+        Dialect::JavaScript => Language::JavaScript,
+        _ => Language::TypeScript,
+    };
+    let Some(tree) = parse(dialect, src) else {
+        return Scan {
+            warning: Some("the parser gave up on this file".to_owned()),
+            ..Scan::default()
+        };
+    };
+    let root = tree.root_node();
+    let mut s = Scanner {
+        src: src.as_bytes(),
+        language,
+        decls: HashMap::new(),
+        refs: Vec::new(),
+        dynamic: Vec::new(),
+    };
+    s.collect_decls(root);
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        s.visit(node);
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    let mut scan = Scan {
+        refs: s.refs,
+        dynamic: s.dynamic,
+        warning: None,
+    };
+    if root.has_error() {
+        scan.warning = Some(format!(
+            "syntax errors (first near line {}); the reads found are those of the parts that parse",
+            first_error_line(root).unwrap_or(1)
+        ));
+    }
+    scan.refs.sort_by_key(|r| (r.span.start, r.span.end));
+    scan
+}
+
+fn first_error_line(node: Node) -> Option<usize> {
+    if node.is_error() || node.is_missing() {
+        return Some(node.start_position().row + 1);
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node.children(&mut cursor).collect();
+    children.into_iter().find_map(first_error_line)
+}
+
+struct Scanner<'s> {
+    src: &'s [u8],
+    language: Language,
+    /// (scope node id, name) → whether that declaration aliases `process.env`.
+    decls: HashMap<(usize, String), bool>,
+    refs: Vec<Reference>,
+    dynamic: Vec<DynamicRead>,
+}
+
+fn is_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "program"
+            | "statement_block"
+            | "function_declaration"
+            | "function_expression"
+            | "arrow_function"
+            | "method_definition"
+            | "function"
+            | "generator_function_declaration"
+            | "class_body"
+            | "for_statement"
+            | "for_in_statement"
+    )
+}
+
+fn scope_of(node: Node) -> Option<Node> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_scope(n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+impl<'s> Scanner<'s> {
+    fn text(&self, node: Node) -> &'s str {
+        node.utf8_text(self.src).unwrap_or("")
+    }
+
+    /// Declarations by scope: `const env = process.env` aliases; parameters and other
+    /// declarations of a name shadow outer ones.
+    fn collect_decls(&mut self, root: Node) {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "variable_declarator" => {
+                    if let (Some(name), Some(scope)) =
+                        (node.child_by_field_name("name"), scope_of(node))
+                    {
+                        if name.kind() == "identifier" {
+                            let alias = node
+                                .child_by_field_name("value")
+                                .is_some_and(|v| self.is_direct_env(v));
+                            self.decls
+                                .insert((scope.id(), self.text(name).to_owned()), alias);
+                        }
+                    }
+                }
+                "formal_parameters" => {
+                    if let Some(func) = node.parent() {
+                        let mut c = node.walk();
+                        for p in node.named_children(&mut c) {
+                            let id = if p.kind() == "identifier" {
+                                Some(p)
+                            } else {
+                                p.child_by_field_name("pattern")
+                                    .filter(|x| x.kind() == "identifier")
+                            };
+                            if let Some(id) = id {
+                                self.decls
+                                    .insert((func.id(), self.text(id).to_owned()), false);
+                            }
+                        }
+                    }
+                }
+                "arrow_function" => {
+                    // `env => env.X`: a single bare parameter.
+                    if let Some(p) = node.child_by_field_name("parameter") {
+                        self.decls
+                            .insert((node.id(), self.text(p).to_owned()), false);
+                    }
+                }
+                _ => {}
+            }
+            let mut c = node.walk();
+            stack.extend(node.children(&mut c));
+        }
+    }
+
+    /// `process.env`, `import.meta.env`, `Bun.env` (not through aliases).
+    fn is_direct_env(&self, node: Node) -> bool {
+        let node = unwrap_expr(node);
+        if node.kind() != "member_expression" {
+            return false;
+        }
+        let (Some(obj), Some(prop)) = (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("property"),
+        ) else {
+            return false;
+        };
+        if self.text(prop) != "env" {
+            return false;
+        }
+        match obj.kind() {
+            "identifier" => matches!(self.text(obj), "process" | "Bun"),
+            "meta_property" => self.text(obj) == "import.meta",
+            _ => false,
+        }
+    }
+
+    /// An environment object: direct, or an identifier whose nearest declaration aliases one.
+    fn is_env(&self, node: Node) -> bool {
+        let node = unwrap_expr(node);
+        if self.is_direct_env(node) {
+            return true;
+        }
+        if node.kind() != "identifier" {
+            return false;
+        }
+        let name = self.text(node);
+        let mut cur = node.parent();
+        while let Some(n) = cur {
+            if let Some(&alias) = self.decls.get(&(n.id(), name.to_owned())) {
+                return alias;
+            }
+            cur = n.parent();
+        }
+        false
+    }
+
+    fn is_import_meta(&self, node: Node) -> bool {
+        let node = unwrap_expr(node);
+        node.kind() == "member_expression"
+            && node
+                .child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "meta_property")
+    }
+
+    fn push(&mut self, name: &str, node: Node, kind: Kind, form: &'static str) {
+        self.refs.push(Reference {
+            name: name.to_owned(),
+            span: node.byte_range(),
+            kind,
+            form,
+            language: self.language,
+        });
+    }
+
+    fn visit(&mut self, node: Node) {
+        match node.kind() {
+            "member_expression" | "subscript_expression" => self.member(node),
+            "call_expression" => self.call(node),
+            "variable_declarator" => self.destructure(node),
+            "interface_declaration" => self.declaration(node),
+            _ => {}
+        }
+    }
+
+    fn member(&mut self, node: Node) {
+        let Some(obj) = node.child_by_field_name("object") else {
+            return;
+        };
+        if !self.is_env(obj) {
+            return;
+        }
+        let form = if self.is_import_meta(obj) {
+            "import.meta.env"
+        } else if self.text(unwrap_expr(obj)).starts_with("Bun.") {
+            "Bun.env"
+        } else {
+            "process.env"
+        };
+        let Some(kind) = read_kind(node) else { return };
+        if node.kind() == "member_expression" {
+            let Some(prop) = node.child_by_field_name("property") else {
+                return;
+            };
+            let name = self.text(prop);
+            if form == "import.meta.env" && VITE_BUILTINS.contains(&name) {
+                return;
+            }
+            self.push(name, prop, kind, form);
+            return;
+        }
+        let Some(index) = node.child_by_field_name("index") else {
+            return;
+        };
+        match literal(index, self.src) {
+            Some(name) => self.push(&name, index, kind, form),
+            None => self.dynamic.push(DynamicRead {
+                span: index.byte_range(),
+                hint: self.hint(index),
+                form,
+            }),
+        }
+    }
+
+    fn call(&mut self, node: Node) {
+        let Some(func) = node.child_by_field_name("function") else {
+            return;
+        };
+        let args = node.child_by_field_name("arguments");
+        let first_arg = args.and_then(|a| a.named_child(0));
+        match self.text(func) {
+            "Deno.env.get" => {
+                if let (Some(arg), Some(kind)) = (first_arg, read_kind(node)) {
+                    match literal(arg, self.src) {
+                        Some(name) => self.push(&name, arg, kind, "Deno.env.get"),
+                        None => self.dynamic.push(DynamicRead {
+                            span: arg.byte_range(),
+                            hint: self.hint(arg),
+                            form: "Deno.env.get",
+                        }),
+                    }
+                }
+            }
+            "createEnv" => {
+                // t3-env: `createEnv({ server: {...}, client: {...}, shared: {...} })`.
+                let Some(obj) = first_arg.filter(|a| a.kind() == "object") else {
+                    return;
+                };
+                for (key, value) in pairs(obj, self.src) {
+                    if matches!(key.as_str(), "server" | "client" | "shared")
+                        && value.kind() == "object"
+                    {
+                        self.schema_keys(value, "createEnv");
+                    }
+                }
+            }
+            "cleanEnv" => {
+                // envalid: `cleanEnv(process.env, { X: str({ default: "d" }) })`.
+                let spec = args
+                    .and_then(|a| a.named_child(1))
+                    .filter(|a| a.kind() == "object");
+                if let Some(spec) = spec {
+                    self.schema_keys(spec, "cleanEnv");
+                }
+            }
+            _ => {
+                // zod: `z.object({...}).parse(process.env)` (or `.safeParse`).
+                if func.kind() != "member_expression" {
+                    return;
+                }
+                let method = func.child_by_field_name("property").map(|p| self.text(p));
+                if !matches!(method, Some("parse" | "safeParse"))
+                    || !first_arg.is_some_and(|a| self.is_env(a))
+                {
+                    return;
+                }
+                if let Some(obj) = func
+                    .child_by_field_name("object")
+                    .and_then(|o| zod_object(o, self.src))
+                {
+                    self.schema_keys(obj, "zod");
+                }
+            }
+        }
+    }
+
+    /// Keys of a schema object: required unless the validator is optional or has a default.
+    fn schema_keys(&mut self, obj: Node, form: &'static str) {
+        for (key, value) in pairs(obj, self.src) {
+            let v = self.text(value);
+            let kind = if v.contains("default") {
+                Kind::Defaulted
+            } else if v.contains(".optional()") || v.contains(".nullish()") {
+                Kind::Optional
+            } else {
+                Kind::Required
+            };
+            let key_node = value.prev_named_sibling().unwrap_or(value);
+            self.refs.push(Reference {
+                name: key,
+                span: key_node.byte_range(),
+                kind,
+                form,
+                language: self.language,
+            });
+        }
+    }
+
+    fn destructure(&mut self, node: Node) {
+        let (Some(pattern), Some(value)) = (
+            node.child_by_field_name("name"),
+            node.child_by_field_name("value"),
+        ) else {
+            return;
+        };
+        if pattern.kind() != "object_pattern" || !self.is_env(value) {
+            return;
+        }
+        let mut c = pattern.walk();
+        for p in pattern.named_children(&mut c) {
+            match p.kind() {
+                "shorthand_property_identifier_pattern" => {
+                    self.push(self.text(p), p, Kind::Optional, "process.env.destructure");
+                }
+                "object_assignment_pattern" => {
+                    if let Some(left) = p.child_by_field_name("left") {
+                        self.push(
+                            self.text(left),
+                            left,
+                            Kind::Defaulted,
+                            "process.env.destructure",
+                        );
+                    }
+                }
+                "pair_pattern" => {
+                    if let Some(key) = p.child_by_field_name("key") {
+                        let defaulted = p
+                            .child_by_field_name("value")
+                            .is_some_and(|v| v.kind() == "assignment_pattern");
+                        let kind = if defaulted {
+                            Kind::Defaulted
+                        } else {
+                            Kind::Optional
+                        };
+                        match self::key(key, self.src) {
+                            Some(name) => self.push(&name, key, kind, "process.env.destructure"),
+                            None => self.dynamic.push(DynamicRead {
+                                span: key.byte_range(),
+                                hint: None,
+                                form: "process.env.destructure",
+                            }),
+                        }
+                    }
+                }
+                "rest_pattern" => self.dynamic.push(DynamicRead {
+                    span: p.byte_range(),
+                    hint: None,
+                    form: "process.env.destructure",
+                }),
+                _ => {}
+            }
+        }
+    }
+
+    /// `interface ProcessEnv { X: string }`, `interface ImportMetaEnv { readonly VITE_X: string }`.
+    fn declaration(&mut self, node: Node) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let form = match self.text(name) {
+            "ProcessEnv" => "ProcessEnv",
+            "ImportMetaEnv" => "ImportMetaEnv",
+            _ => return,
+        };
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
+        let mut c = body.walk();
+        for prop in body.named_children(&mut c) {
+            if prop.kind() != "property_signature" {
+                continue;
+            }
+            if let Some(n) = prop.child_by_field_name("name") {
+                if let Some(text) = key(n, self.src) {
+                    self.push(&text, n, Kind::Declared, form);
+                }
+            }
+        }
+    }
+
+    /// `` `APP_${x}` `` → `APP_*`; `"APP_" + x` → `APP_*`.
+    fn hint(&self, node: Node) -> Option<String> {
+        let node = unwrap_expr(node);
+        match node.kind() {
+            "template_string" => {
+                let mut c = node.walk();
+                let first = node.named_children(&mut c).next()?;
+                (first.kind() == "string_fragment").then(|| format!("{}*", self.text(first)))
+            }
+            "binary_expression" => {
+                let left = node.child_by_field_name("left")?;
+                literal(left, self.src)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("{s}*"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Skips parentheses and TS wrappers around an expression.
+fn unwrap_expr(node: Node) -> Node {
+    match node.kind() {
+        "parenthesized_expression"
+        | "non_null_expression"
+        | "as_expression"
+        | "satisfies_expression" => node.named_child(0).map_or(node, unwrap_expr),
+        _ => node,
+    }
+}
+
+/// How the expression at `node` is used: `None` for a write or `delete`.
+fn read_kind(node: Node) -> Option<Kind> {
+    let mut child = node;
+    let mut parent = node.parent();
+    let mut required = false;
+    while let Some(p) = parent {
+        match p.kind() {
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {}
+            "non_null_expression" => required = true,
+            _ => break,
+        }
+        child = p;
+        parent = p.parent();
+    }
+    let Some(p) = parent else {
+        return Some(if required {
+            Kind::Required
+        } else {
+            Kind::Optional
+        });
+    };
+    let is_left = p
+        .child_by_field_name("left")
+        .is_some_and(|l| l.id() == child.id());
+    match p.kind() {
+        "assignment_expression" | "augmented_assignment_expression" if is_left => None,
+        "unary_expression"
+            if p.child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "delete") =>
+        {
+            None
+        }
+        "binary_expression" if is_left => {
+            let op = p.child_by_field_name("operator").map(|o| o.kind());
+            if matches!(op, Some("||" | "??")) {
+                Some(Kind::Defaulted)
+            } else {
+                Some(if required {
+                    Kind::Required
+                } else {
+                    Kind::Optional
+                })
+            }
+        }
+        _ => Some(if required {
+            Kind::Required
+        } else {
+            Kind::Optional
+        }),
+    }
+}
+
+/// An object or interface key: a string literal or a plain identifier.
+fn key(node: Node, src: &[u8]) -> Option<String> {
+    match node.kind() {
+        "property_identifier" | "identifier" | "shorthand_property_identifier" => {
+            node.utf8_text(src).ok().map(str::to_owned)
+        }
+        _ => literal(node, src),
+    }
+}
+
+/// The text of a string or substitution-free template literal.
+fn literal(node: Node, src: &[u8]) -> Option<String> {
+    let node = unwrap_expr(node);
+    match node.kind() {
+        "string" | "template_string" => {
+            let mut c = node.walk();
+            let mut out = String::new();
+            for ch in node.named_children(&mut c) {
+                match ch.kind() {
+                    "string_fragment" => out.push_str(ch.utf8_text(src).ok()?),
+                    _ => return None, // escapes or `${}`: not a plain name
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// `(key, value)` pairs of an object literal with plain keys.
+fn pairs<'t>(obj: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
+    let mut out = Vec::new();
+    let mut c = obj.walk();
+    for p in obj.named_children(&mut c) {
+        if p.kind() != "pair" {
+            continue;
+        }
+        if let (Some(k), Some(v)) = (p.child_by_field_name("key"), p.child_by_field_name("value")) {
+            if let Some(name) = key(k, src) {
+                out.push((name, v));
+            }
+        }
+    }
+    out
+}
+
+/// The object literal of `z.object({...})` at the root of a method chain.
+fn zod_object<'t>(node: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    let mut cur = node;
+    loop {
+        match cur.kind() {
+            "call_expression" => {
+                let func = cur.child_by_field_name("function")?;
+                if func.utf8_text(src).ok()?.ends_with("object") {
+                    return cur
+                        .child_by_field_name("arguments")?
+                        .named_child(0)
+                        .filter(|a| a.kind() == "object");
+                }
+                cur = func;
+            }
+            "member_expression" => cur = cur.child_by_field_name("object")?,
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(dialect: Dialect, src: &str) -> Vec<(String, &'static str)> {
+        scan(dialect, src)
+            .refs
+            .into_iter()
+            .map(|r| (r.name, r.kind.as_str()))
+            .collect()
+    }
+
+    fn names(v: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+        v.iter().map(|(n, k)| ((*n).to_owned(), *k)).collect()
+    }
+
+    #[test]
+    fn member_forms_and_kinds() {
+        let src = r#"
+            const a = process.env.A!;
+            const b = process.env?.B ?? "b";
+            const c = process.env["C"] || "c";
+            const d = process.env[`D`];
+            const e = (process.env.E as string);
+            if (process.env.F) {}
+            const v = import.meta.env.VITE_KEY;
+            const m = import.meta.env.MODE;
+            const g = Deno.env.get("G");
+            const h = Bun.env.H;
+        "#;
+        assert_eq!(
+            reads(Dialect::TypeScript, src),
+            names(&[
+                ("A", "required"),
+                ("B", "defaulted"),
+                ("C", "defaulted"),
+                ("D", "optional"),
+                ("E", "optional"),
+                ("F", "optional"),
+                ("VITE_KEY", "optional"),
+                ("G", "optional"),
+                ("H", "optional"),
+            ])
+        );
+    }
+
+    #[test]
+    fn what_grep_gets_wrong() {
+        let src = r#"
+            // process.env.IN_COMMENT
+            const s = "process.env.IN_STRING";
+            const t = `uses process.env.IN_TEMPLATE_TEXT`;
+            process.env.WRITTEN = "1";
+            process.env.APPENDED += "x";
+            delete process.env.DELETED;
+            function f(env) { return env.NOT_PROCESS_ENV; }
+        "#;
+        assert_eq!(reads(Dialect::JavaScript, src), []);
+    }
+
+    #[test]
+    fn destructuring_aliases_and_shadowing() {
+        let src = r#"
+            const { A, B = "b", C: c, ...rest } = process.env;
+            const env = process.env;
+            const x = env.ALIASED;
+            const { D } = env;
+            function g(env) { return env.SHADOWED; }
+            const h = (env) => env.SHADOWED_TOO;
+            function k() { const env = {}; return env.LOCAL; }
+        "#;
+        let s = scan(Dialect::JavaScript, src);
+        let got: Vec<(String, &str)> = s
+            .refs
+            .iter()
+            .map(|r| (r.name.clone(), r.kind.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            names(&[
+                ("A", "optional"),
+                ("B", "defaulted"),
+                ("C", "optional"),
+                ("ALIASED", "optional"),
+                ("D", "optional")
+            ])
+        );
+        assert_eq!(s.dynamic.len(), 1, "the rest pattern reads everything else");
+    }
+
+    #[test]
+    fn dynamic_reads_with_hints() {
+        let src = "const a = process.env[`APP_${k}`]; const b = process.env[\"X_\" + k]; const c = process.env[name];";
+        let s = scan(Dialect::JavaScript, src);
+        let hints: Vec<Option<&str>> = s.dynamic.iter().map(|d| d.hint.as_deref()).collect();
+        assert_eq!(hints, [Some("APP_*"), Some("X_*"), None]);
+    }
+
+    #[test]
+    fn schemas_and_declarations() {
+        let src = r#"
+            export const env = createEnv({
+              server: { DATABASE_URL: z.string().url(), SENTRY: z.string().optional() },
+              client: { NEXT_PUBLIC_KEY: z.string().default("k") },
+              runtimeEnv: { DATABASE_URL: process.env.DATABASE_URL },
+            });
+            const e = cleanEnv(process.env, { PORT: port({ default: 3000 }), SECRET: str() });
+            const cfg = z.object({ REDIS_URL: z.string() }).parse(process.env);
+            declare global { namespace NodeJS { interface ProcessEnv { DECLARED: string; MAYBE?: string } } }
+            interface ImportMetaEnv { readonly VITE_API: string }
+        "#;
+        let mut got = reads(Dialect::TypeScript, src);
+        got.sort();
+        assert_eq!(
+            got,
+            names(&[
+                ("DATABASE_URL", "optional"),
+                ("DATABASE_URL", "required"),
+                ("DECLARED", "declared"),
+                ("MAYBE", "declared"),
+                ("NEXT_PUBLIC_KEY", "defaulted"),
+                ("PORT", "defaulted"),
+                ("REDIS_URL", "required"),
+                ("SECRET", "required"),
+                ("SENTRY", "optional"),
+                ("VITE_API", "declared"),
+            ])
+        );
+    }
+
+    #[test]
+    fn tsx_and_syntax_errors() {
+        let s = scan(
+            Dialect::Tsx,
+            "export const C = () => <div>{process.env.NEXT_PUBLIC_X}</div>;",
+        );
+        assert_eq!(s.refs.len(), 1);
+        let s = scan(
+            Dialect::JavaScript,
+            "const a = process.env.BEFORE;\nconst = ;\nconst b = process.env.AFTER;",
+        );
+        assert!(s.warning.is_some());
+        assert!(
+            s.refs.iter().any(|r| r.name == "BEFORE") && s.refs.iter().any(|r| r.name == "AFTER")
+        );
+    }
+}
