@@ -411,6 +411,10 @@ fn refs_lists_reads_respecting_gitignore_and_skipping_build_output() {
             b"const url = process.env.NEXT_PUBLIC_API!;\n// process.env.IN_COMMENT\nprocess.env.WRITTEN = '1';\nconst { REGION = 'us' } = process.env;\n",
         ),
         ("web/page.tsx", b"export const P = () => <p>{process.env.NEXT_PUBLIC_TITLE}</p>;\n"),
+        (
+            "app/settings.py",
+            b"import os\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]\nDEBUG = os.getenv(\"DEBUG\", \"0\") == \"1\"\nos.environ[\"WRITTEN\"] = \"x\"\n",
+        ),
         ("ignored.rs", b"fn f() { std::env::var(\"IGNORED\").unwrap(); }\n"),
         ("target/debug/build.rs", b"fn f() { std::env::var(\"IN_TARGET\").unwrap(); }\n"),
         ("node_modules/x/lib.rs", b"fn f() { std::env::var(\"IN_DEPS\").unwrap(); }\n"),

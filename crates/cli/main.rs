@@ -85,7 +85,7 @@ enum Command {
         #[arg(long)]
         no_env: bool,
     },
-    /// List the environment variables the source code reads (Rust today).
+    /// List the environment variables the source code reads (Rust, Python, JavaScript, TypeScript).
     Refs {
         /// Files or folders (default: the current folder).
         paths: Vec<PathBuf>,

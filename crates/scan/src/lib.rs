@@ -6,14 +6,15 @@
 //! tell `env::var("X")` in code from the same text in a comment, a write from a read, or a
 //! name held in a constant. This crate takes source text and returns data; it does no I/O.
 //!
-//! Languages: Rust (syn), JavaScript and TypeScript (tree-sitter; the TSX grammar for
-//! `.tsx`). Python (tree-sitter) is the next step of issue 3.
+//! Languages: Rust (syn); Python, JavaScript and TypeScript (tree-sitter; the TSX grammar
+//! for `.tsx`).
 #![deny(missing_docs)]
 
 use std::ops::Range;
 use std::path::Path;
 
 pub mod js;
+pub mod python;
 pub mod rust;
 
 /// A source language envlint reads.
@@ -21,6 +22,8 @@ pub mod rust;
 pub enum Language {
     /// `.rs`
     Rust,
+    /// `.py .pyi`
+    Python,
     /// `.js .jsx .mjs .cjs`
     JavaScript,
     /// `.ts .tsx .mts .cts`
@@ -32,6 +35,7 @@ impl Language {
     pub fn of(path: &Path) -> Option<Language> {
         match path.extension()?.to_str()? {
             "rs" => Some(Language::Rust),
+            "py" | "pyi" => Some(Language::Python),
             "js" | "jsx" | "mjs" | "cjs" => Some(Language::JavaScript),
             "ts" | "tsx" | "mts" | "cts" => Some(Language::TypeScript),
             _ => None,
@@ -42,6 +46,7 @@ impl Language {
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Rust => "rust",
+            Language::Python => "python",
             Language::JavaScript => "javascript",
             Language::TypeScript => "typescript",
         }
@@ -121,6 +126,7 @@ pub fn scan(path: &Path, src: &str) -> Option<Scan> {
     let ext = path.extension()?.to_str()?;
     Some(match Language::of(path)? {
         Language::Rust => rust::scan(src),
+        Language::Python => python::scan(src),
         Language::JavaScript => js::scan(js::Dialect::JavaScript, src),
         Language::TypeScript if ext == "tsx" => js::scan(js::Dialect::Tsx, src),
         Language::TypeScript => js::scan(js::Dialect::TypeScript, src),
@@ -132,6 +138,13 @@ pub fn might_read_env(language: Language, src: &[u8]) -> bool {
     match language {
         // `env::var`, `var_os` (via `env`), `env!`, `option_env!`, clap's `env`, `dotenvy::var`.
         Language::Rust => memchr::memmem::find(src, b"env").is_some(),
+        // `environ`, `getenv`, `decouple`'s `config`, `Env`, `BaseSettings`.
+        Language::Python => {
+            memchr::memmem::find(src, b"env").is_some()
+                || memchr::memmem::find(src, b"Env").is_some()
+                || memchr::memmem::find(src, b"config").is_some()
+                || memchr::memmem::find(src, b"Settings").is_some()
+        }
         // `process.env`, `import.meta.env`, `Deno.env`, `Bun.env`, `createEnv`, `cleanEnv`,
         // `ProcessEnv`, `ImportMetaEnv`: all contain `env` or `Env`.
         Language::JavaScript | Language::TypeScript => {

@@ -1,0 +1,782 @@
+//! Python: environment-variable reads found with tree-sitter-python.
+//!
+//! Forms (see `shared/design/PATTERNS.md`): `os.getenv("X"[, d])`, `os.environ["X"]`,
+//! `.get` / `.setdefault` / `.pop`, `"X" in os.environ`, through import aliases
+//! (`import os as o`, `from os import environ as E, getenv`); writes (`os.environ["X"] = …`,
+//! `del os.environ["X"]`) are not reads. Libraries with their default rules:
+//! python-decouple `config("X", default=…)`; django-environ `env("X")`, `env.bool("X", d)`,
+//! `env.db()` (DATABASE_URL) and `Env(X=(type, default))` schemes; environs `env.int("X", d)`;
+//! pydantic-settings `BaseSettings` fields with `env_prefix`, `alias` / `validation_alias`
+//! / `AliasChoices`, required unless they have a default. Computed names are dynamic reads
+//! with a `PREFIX_*` hint from f-strings.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Parser};
+
+use crate::{DynamicRead, Kind, Language, Reference, Scan};
+
+thread_local! {
+    /// One parser per thread, reused across files.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Which library an `Env` instance comes from (their positional arguments differ).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EnvLib {
+    /// django-environ: `env("X", cast, default)`.
+    Django,
+    /// environs: `env("X", default)`.
+    Environs,
+}
+
+/// Scans Python source.
+pub fn scan(src: &str) -> Scan {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(src, None)
+    });
+    let Some(tree) = tree else {
+        return Scan {
+            warning: Some("the parser gave up on this file".to_owned()),
+            ..Scan::default()
+        };
+    };
+    let root = tree.root_node();
+    let mut s = Scanner {
+        src: src.as_bytes(),
+        os: HashSet::new(),
+        environ: HashSet::new(),
+        getenv: HashSet::new(),
+        decouple: HashSet::new(),
+        env_ctor: HashMap::new(),
+        base_settings: HashSet::new(),
+        env_vars: HashMap::new(),
+        scheme_defaults: HashSet::new(),
+        refs: Vec::new(),
+        dynamic: Vec::new(),
+    };
+    let nodes = all_nodes(root);
+    for &n in &nodes {
+        s.imports(n);
+    }
+    for &n in &nodes {
+        s.env_instances(n);
+    }
+    for &n in &nodes {
+        s.visit(n);
+    }
+    let mut scan = Scan {
+        refs: s.refs,
+        dynamic: s.dynamic,
+        warning: None,
+    };
+    if root.has_error() {
+        scan.warning =
+            Some("syntax errors; the reads found are those of the parts that parse".to_owned());
+    }
+    scan.refs.sort_by_key(|r| (r.span.start, r.span.end));
+    scan
+}
+
+fn all_nodes(root: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        out.push(n);
+        let mut c = n.walk();
+        let children: Vec<Node> = n.children(&mut c).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+struct Scanner<'s> {
+    src: &'s [u8],
+    /// Names bound to the `os` module.
+    os: HashSet<String>,
+    /// Names bound to `os.environ`.
+    environ: HashSet<String>,
+    /// Names bound to `os.getenv`.
+    getenv: HashSet<String>,
+    /// Names bound to `decouple.config`.
+    decouple: HashSet<String>,
+    /// Callables that build an `Env` (`Env`, `environ.Env`, `environs.Env`).
+    env_ctor: HashMap<String, EnvLib>,
+    /// Names bound to pydantic's `BaseSettings`.
+    base_settings: HashSet<String>,
+    /// Variables holding an `Env` instance.
+    env_vars: HashMap<String, EnvLib>,
+    /// Names a django-environ scheme gives a default (`Env(DEBUG=(bool, False))`).
+    scheme_defaults: HashSet<String>,
+    refs: Vec<Reference>,
+    dynamic: Vec<DynamicRead>,
+}
+
+impl<'s> Scanner<'s> {
+    fn text(&self, n: Node) -> &'s str {
+        n.utf8_text(self.src).unwrap_or("")
+    }
+
+    fn imports(&mut self, n: Node) {
+        match n.kind() {
+            "import_statement" => {
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    let (module, alias) = self.aliased(name);
+                    match module.as_str() {
+                        "os" => {
+                            self.os.insert(alias);
+                        }
+                        "environ" => {
+                            self.env_ctor.insert(format!("{alias}.Env"), EnvLib::Django);
+                        }
+                        "environs" => {
+                            self.env_ctor
+                                .insert(format!("{alias}.Env"), EnvLib::Environs);
+                        }
+                        "decouple" => {
+                            self.decouple.insert(format!("{alias}.config"));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let module = n
+                    .child_by_field_name("module_name")
+                    .map(|m| self.text(m).to_owned())
+                    .unwrap_or_default();
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    let (item, alias) = self.aliased(name);
+                    match (module.as_str(), item.as_str()) {
+                        ("os", "environ") => {
+                            self.environ.insert(alias);
+                        }
+                        ("os", "getenv") => {
+                            self.getenv.insert(alias);
+                        }
+                        ("decouple", "config") => {
+                            self.decouple.insert(alias);
+                        }
+                        ("environ", "Env") => {
+                            self.env_ctor.insert(alias, EnvLib::Django);
+                        }
+                        ("environs", "Env") => {
+                            self.env_ctor.insert(alias, EnvLib::Environs);
+                        }
+                        ("pydantic_settings" | "pydantic", "BaseSettings") => {
+                            self.base_settings.insert(alias);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `os` / `os as o` / `environ as E`: (imported name, local name).
+    fn aliased(&self, n: Node) -> (String, String) {
+        if n.kind() == "aliased_import" {
+            let name = n
+                .child_by_field_name("name")
+                .map(|x| self.text(x))
+                .unwrap_or("");
+            let alias = n
+                .child_by_field_name("alias")
+                .map(|x| self.text(x))
+                .unwrap_or(name);
+            (name.to_owned(), alias.to_owned())
+        } else {
+            let t = self.text(n).to_owned();
+            (t.clone(), t)
+        }
+    }
+
+    /// `env = environ.Env(DEBUG=(bool, False))`: the variable and its scheme.
+    fn env_instances(&mut self, n: Node) {
+        if n.kind() != "assignment" {
+            return;
+        }
+        let (Some(left), Some(right)) = (
+            n.child_by_field_name("left"),
+            n.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier" || right.kind() != "call" {
+            return;
+        }
+        let func = right
+            .child_by_field_name("function")
+            .map(|f| self.text(f))
+            .unwrap_or("");
+        let Some(&lib) = self.env_ctor.get(func) else {
+            return;
+        };
+        self.env_vars.insert(self.text(left).to_owned(), lib);
+        if lib == EnvLib::Django {
+            for (name, value) in keywords(right, self.src) {
+                if value.kind() == "tuple" && value.named_child_count() >= 2 {
+                    self.scheme_defaults.insert(name);
+                }
+            }
+        }
+    }
+
+    fn is_os(&self, n: Node) -> bool {
+        n.kind() == "identifier" && self.os.contains(self.text(n))
+    }
+
+    /// `os.environ` or a name bound to it.
+    fn is_environ(&self, n: Node) -> bool {
+        match n.kind() {
+            "identifier" => self.environ.contains(self.text(n)),
+            "attribute" => {
+                n.child_by_field_name("object")
+                    .is_some_and(|o| self.is_os(o))
+                    && n.child_by_field_name("attribute")
+                        .is_some_and(|a| self.text(a) == "environ")
+            }
+            _ => false,
+        }
+    }
+
+    fn push(&mut self, name: String, at: Node, kind: Kind, form: &'static str) {
+        self.refs.push(Reference {
+            name,
+            span: at.byte_range(),
+            kind,
+            form,
+            language: Language::Python,
+        });
+    }
+
+    fn name_arg(&mut self, arg: Option<Node>, kind: Kind, form: &'static str) {
+        let Some(arg) = arg else { return };
+        match string(arg, self.src) {
+            Some(name) => self.push(name, arg, kind, form),
+            None => self.dynamic.push(DynamicRead {
+                span: arg.byte_range(),
+                hint: fstring_hint(arg, self.src),
+                form,
+            }),
+        }
+    }
+
+    fn visit(&mut self, n: Node) {
+        match n.kind() {
+            "subscript" => {
+                let Some(value) = n.child_by_field_name("value") else {
+                    return;
+                };
+                if !self.is_environ(value) || is_write_target(n) {
+                    return;
+                }
+                let sub = n.child_by_field_name("subscript");
+                self.name_arg(sub, Kind::Required, "os.environ[]");
+            }
+            "comparison_operator" => {
+                // `"X" in os.environ` / `not in`.
+                let mut c = n.walk();
+                let parts: Vec<Node> = n.named_children(&mut c).collect();
+                let ops = self.text(n);
+                if parts.len() == 2 && self.is_environ(parts[1]) && (ops.contains(" in ")) {
+                    if let Some(name) = string(parts[0], self.src) {
+                        self.push(name, parts[0], Kind::Presence, "in os.environ");
+                    }
+                }
+            }
+            "call" => self.call(n),
+            "class_definition" => self.settings_class(n),
+            _ => {}
+        }
+    }
+
+    fn call(&mut self, n: Node) {
+        let Some(func) = n.child_by_field_name("function") else {
+            return;
+        };
+        let positional = positional(n);
+        let kw = keywords(n, self.src);
+        let has_kw = |k: &str| kw.iter().any(|(name, _)| name == k);
+        let ftext = self.text(func);
+        // os.getenv / getenv alias
+        let is_getenv = self.getenv.contains(ftext)
+            || (func.kind() == "attribute"
+                && func
+                    .child_by_field_name("object")
+                    .is_some_and(|o| self.is_os(o))
+                && func
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| self.text(a) == "getenv"));
+        if is_getenv {
+            let kind = if positional.len() >= 2 || has_kw("default") {
+                Kind::Defaulted
+            } else {
+                Kind::Optional
+            };
+            self.name_arg(positional.first().copied(), kind, "os.getenv");
+            return;
+        }
+        if func.kind() == "attribute" {
+            let object = func.child_by_field_name("object");
+            let method = func
+                .child_by_field_name("attribute")
+                .map(|a| self.text(a))
+                .unwrap_or("");
+            if object.is_some_and(|o| self.is_environ(o)) {
+                let kind = match method {
+                    "get" | "pop" if positional.len() >= 2 || has_kw("default") => Kind::Defaulted,
+                    "get" | "pop" => Kind::Optional,
+                    "setdefault" => Kind::Defaulted,
+                    _ => return,
+                };
+                self.name_arg(positional.first().copied(), kind, "os.environ.get");
+                return;
+            }
+            // env.str("X", default) on an Env instance.
+            if let Some(&lib) = object.and_then(|o| self.env_vars.get(self.text(o))) {
+                self.env_method(n, method, lib, &positional, &kw);
+                return;
+            }
+        }
+        if self.decouple.contains(ftext) {
+            let kind = if has_kw("default") {
+                Kind::Defaulted
+            } else {
+                Kind::Required
+            };
+            self.name_arg(positional.first().copied(), kind, "decouple.config");
+            return;
+        }
+        if let Some(&lib) = self.env_vars.get(ftext) {
+            // env("X", cast, default) (django-environ) / env("X", default) (environs).
+            let default_at = if lib == EnvLib::Django { 2 } else { 1 };
+            let name = positional.first().and_then(|a| string(*a, self.src));
+            let kind = if positional.len() > default_at
+                || has_kw("default")
+                || name
+                    .as_ref()
+                    .is_some_and(|x| self.scheme_defaults.contains(x))
+            {
+                Kind::Defaulted
+            } else {
+                Kind::Required
+            };
+            self.name_arg(positional.first().copied(), kind, "env()");
+        }
+    }
+
+    fn env_method(
+        &mut self,
+        n: Node,
+        method: &str,
+        lib: EnvLib,
+        positional: &[Node],
+        kw: &[(String, Node)],
+    ) {
+        const READERS: &[&str] = &[
+            "str",
+            "bool",
+            "int",
+            "float",
+            "decimal",
+            "list",
+            "tuple",
+            "dict",
+            "json",
+            "url",
+            "path",
+            "db",
+            "db_url",
+            "cache",
+            "cache_url",
+            "email",
+            "email_url",
+            "search_url",
+            "date",
+            "datetime",
+            "timedelta",
+            "uuid",
+            "log_level",
+            "enum",
+            "parse_value",
+        ];
+        if !READERS.contains(&method) {
+            return;
+        }
+        let has_default = positional.len() >= 2 || kw.iter().any(|(k, _)| k == "default");
+        let kind = if has_default {
+            Kind::Defaulted
+        } else {
+            Kind::Required
+        };
+        if positional.is_empty() && lib == EnvLib::Django {
+            // django-environ's URL helpers read a fixed variable by default.
+            let fixed = match method {
+                "db" | "db_url" => "DATABASE_URL",
+                "cache" | "cache_url" => "CACHE_URL",
+                "email" | "email_url" => "EMAIL_URL",
+                "search_url" => "SEARCH_URL",
+                _ => return,
+            };
+            self.push(fixed.to_owned(), n, kind, "env.method");
+            return;
+        }
+        let name = positional.first().and_then(|a| string(*a, self.src));
+        let kind = if name
+            .as_ref()
+            .is_some_and(|x| self.scheme_defaults.contains(x))
+        {
+            Kind::Defaulted
+        } else {
+            kind
+        };
+        self.name_arg(positional.first().copied(), kind, "env.method");
+    }
+
+    /// A pydantic-settings `BaseSettings` subclass: each field is a read of
+    /// `env_prefix + FIELD` unless an alias names it.
+    fn settings_class(&mut self, n: Node) {
+        let Some(supers) = n.child_by_field_name("superclasses") else {
+            return;
+        };
+        let mut c = supers.walk();
+        let is_settings = supers.named_children(&mut c).any(|s| {
+            self.base_settings.contains(self.text(s)) || self.text(s).ends_with(".BaseSettings")
+        });
+        if !is_settings {
+            return;
+        }
+        let Some(body) = n.child_by_field_name("body") else {
+            return;
+        };
+        let stmts: Vec<Node> = {
+            let mut c = body.walk();
+            body.named_children(&mut c).collect()
+        };
+        // env_prefix: `model_config = SettingsConfigDict(env_prefix=...)` or `class Config`.
+        let mut prefix = String::new();
+        for st in &stmts {
+            for node in all_nodes(*st) {
+                if node.kind() == "keyword_argument"
+                    && node
+                        .child_by_field_name("name")
+                        .is_some_and(|k| self.text(k) == "env_prefix")
+                {
+                    if let Some(v) = node
+                        .child_by_field_name("value")
+                        .and_then(|v| string(v, self.src))
+                    {
+                        prefix = v;
+                    }
+                }
+                if node.kind() == "assignment"
+                    && node
+                        .child_by_field_name("left")
+                        .is_some_and(|l| self.text(l) == "env_prefix")
+                {
+                    if let Some(v) = node
+                        .child_by_field_name("right")
+                        .and_then(|v| string(v, self.src))
+                    {
+                        prefix = v;
+                    }
+                }
+            }
+        }
+        for st in stmts {
+            let Some(assign) = st.named_child(0).filter(|a| a.kind() == "assignment") else {
+                continue;
+            };
+            let (Some(left), Some(_ty)) = (
+                assign.child_by_field_name("left"),
+                assign.child_by_field_name("type"),
+            ) else {
+                continue;
+            };
+            let field = self.text(left);
+            if left.kind() != "identifier" || field == "model_config" {
+                continue;
+            }
+            let right = assign.child_by_field_name("right");
+            let mut names = Vec::new();
+            let mut kind = if right.is_some() {
+                Kind::Defaulted
+            } else {
+                Kind::Required
+            };
+            if let Some(r) =
+                right.filter(|r| r.kind() == "call" && self.text(*r).starts_with("Field"))
+            {
+                let pos = positional(r);
+                let kw = keywords(r, self.src);
+                let has_default = kw
+                    .iter()
+                    .any(|(k, _)| k == "default" || k == "default_factory")
+                    || pos.first().is_some_and(|p| self.text(*p) != "...");
+                kind = if has_default {
+                    Kind::Defaulted
+                } else {
+                    Kind::Required
+                };
+                for (k, v) in &kw {
+                    if k == "alias" || k == "validation_alias" {
+                        if let Some(s) = string(*v, self.src) {
+                            names.push((s, *v));
+                        } else if v.kind() == "call" && self.text(*v).starts_with("AliasChoices") {
+                            for a in positional(*v) {
+                                if let Some(s) = string(a, self.src) {
+                                    names.push((s, a));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if names.is_empty() {
+                // Case-insensitive by default: report the conventional upper-case name.
+                names.push((format!("{prefix}{field}").to_ascii_uppercase(), left));
+            }
+            for (name, at) in names {
+                self.push(name, at, kind, "pydantic.BaseSettings");
+            }
+        }
+    }
+}
+
+/// `os.environ["X"] = v`, `os.environ["X"] += v`, `del os.environ["X"]`.
+fn is_write_target(n: Node) -> bool {
+    let Some(p) = n.parent() else { return false };
+    match p.kind() {
+        "assignment" | "augmented_assignment" => p
+            .child_by_field_name("left")
+            .is_some_and(|l| l.id() == n.id()),
+        "delete_statement" => true,
+        "expression_list" => p.parent().is_some_and(|g| g.kind() == "delete_statement"),
+        _ => false,
+    }
+}
+
+fn positional(call: Node) -> Vec<Node> {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    let mut c = args.walk();
+    args.named_children(&mut c)
+        .filter(|a| {
+            !matches!(
+                a.kind(),
+                "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
+            )
+        })
+        .collect()
+}
+
+fn keywords<'t>(call: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    let mut c = args.walk();
+    args.named_children(&mut c)
+        .filter(|a| a.kind() == "keyword_argument")
+        .filter_map(|a| {
+            let name = a
+                .child_by_field_name("name")?
+                .utf8_text(src)
+                .ok()?
+                .to_owned();
+            Some((name, a.child_by_field_name("value")?))
+        })
+        .collect()
+}
+
+/// A plain string literal's text (no interpolation, no escapes).
+fn string(n: Node, src: &[u8]) -> Option<String> {
+    if n.kind() != "string" {
+        return None;
+    }
+    let mut out = String::new();
+    let mut c = n.walk();
+    for ch in n.named_children(&mut c) {
+        match ch.kind() {
+            "string_start" => {
+                let start = ch.utf8_text(src).ok()?;
+                if start.to_ascii_lowercase().contains('f') {
+                    return None;
+                }
+            }
+            "string_content" => out.push_str(ch.utf8_text(src).ok()?),
+            "string_end" => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `f"APP_{x}"` → `APP_*`.
+fn fstring_hint(n: Node, src: &[u8]) -> Option<String> {
+    if n.kind() != "string" {
+        return None;
+    }
+    let mut c = n.walk();
+    let parts: Vec<Node> = n.named_children(&mut c).collect();
+    match parts.get(1) {
+        Some(p)
+            if p.kind() == "string_content"
+                && parts.get(2).is_some_and(|i| i.kind() == "interpolation") =>
+        {
+            Some(format!("{}*", p.utf8_text(src).ok()?))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(src: &str) -> Vec<(String, &'static str)> {
+        let mut v: Vec<(String, &'static str)> = scan(src)
+            .refs
+            .into_iter()
+            .map(|r| (r.name, r.kind.as_str()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn names(v: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+        let mut v: Vec<(String, &'static str)> =
+            v.iter().map(|(n, k)| ((*n).to_owned(), *k)).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn os_forms_aliases_and_kinds() {
+        let src = r#"
+import os
+import os as o
+from os import environ as E, getenv
+a = os.environ["A"]
+b = os.getenv("B")
+c = os.getenv("C", "c")
+d = o.environ.get("D")
+e = E.get("E", default="e")
+f = getenv("F")
+g = os.environ.setdefault("G", "g")
+if "H" in os.environ: pass
+if "I" not in E: pass
+"#;
+        assert_eq!(
+            reads(src),
+            names(&[
+                ("A", "required"),
+                ("B", "optional"),
+                ("C", "defaulted"),
+                ("D", "optional"),
+                ("E", "defaulted"),
+                ("F", "optional"),
+                ("G", "defaulted"),
+                ("H", "presence"),
+                ("I", "presence"),
+            ])
+        );
+    }
+
+    #[test]
+    fn what_grep_gets_wrong() {
+        let src = r#"
+import os
+# os.environ["IN_COMMENT"]
+doc = "os.getenv('IN_STRING')"
+os.environ["WRITTEN"] = "1"
+os.environ["APPENDED"] += "x"
+del os.environ["DELETED"]
+def f(monkeypatch):
+    monkeypatch.setenv("TEST_ONLY", "1")
+class Env: pass
+env = Env()
+env.str("NOT_A_LIBRARY")
+"#;
+        assert_eq!(reads(src), []);
+    }
+
+    #[test]
+    fn libraries() {
+        let src = r#"
+import environ
+from decouple import config
+from environs import Env as Environs
+env = environ.Env(DEBUG=(bool, False))
+DEBUG = env("DEBUG")
+SECRET = env("SECRET_KEY")
+HOSTS = env.list("ALLOWED_HOSTS", default=[])
+DB = env.db()
+CACHE = env.cache_url("REDIS_URL", "redis://")
+TOKEN = config("API_TOKEN")
+TIMEOUT = config("TIMEOUT", default=30, cast=int)
+e2 = Environs()
+PORT = e2.int("PORT", 8000)
+NAME = e2.str("SERVICE_NAME")
+"#;
+        assert_eq!(
+            reads(src),
+            names(&[
+                ("ALLOWED_HOSTS", "defaulted"),
+                ("API_TOKEN", "required"),
+                ("DATABASE_URL", "required"),
+                ("DEBUG", "defaulted"),
+                ("PORT", "defaulted"),
+                ("REDIS_URL", "defaulted"),
+                ("SECRET_KEY", "required"),
+                ("SERVICE_NAME", "required"),
+                ("TIMEOUT", "defaulted"),
+            ])
+        );
+    }
+
+    #[test]
+    fn pydantic_settings() {
+        let src = r#"
+from pydantic import Field, AliasChoices
+from pydantic_settings import BaseSettings, SettingsConfigDict
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_")
+    port: int = 8000
+    database_url: str
+    token: str = Field(..., alias="API_TOKEN")
+    region: str = Field("eu", validation_alias=AliasChoices("REGION", "AWS_REGION"))
+class NotSettings:
+    other: str
+"#;
+        assert_eq!(
+            reads(src),
+            names(&[
+                ("API_TOKEN", "required"),
+                ("APP_DATABASE_URL", "required"),
+                ("APP_PORT", "defaulted"),
+                ("AWS_REGION", "defaulted"),
+                ("REGION", "defaulted"),
+            ])
+        );
+    }
+
+    #[test]
+    fn dynamic_reads_and_errors() {
+        let s = scan("import os\nv = os.environ[f\"APP_{k}\"]\nw = os.getenv(name)\nx = (\n");
+        let hints: Vec<Option<&str>> = s.dynamic.iter().map(|d| d.hint.as_deref()).collect();
+        assert_eq!(hints, [Some("APP_*"), None]);
+        assert!(s.warning.is_some());
+    }
+}
