@@ -26,6 +26,9 @@ const SKIPPED_DIRS: &[&str] = &[
 /// Files larger than this are not parsed (generated or minified), only counted.
 const MAX_SOURCE_BYTES: u64 = 4 << 20;
 
+/// A line this long means minified or generated code (bundles): not parsed, only counted.
+const MAX_LINE_BYTES: usize = 32 << 10;
+
 /// A scanned file.
 pub(crate) struct Scanned {
     pub(crate) path: PathBuf,
@@ -112,6 +115,9 @@ pub(crate) fn scan_file(
     if !envlint_scan::might_read_env(language, &bytes) {
         return Ok(None);
     }
+    if bytes.len() > MAX_LINE_BYTES && longest_line(&bytes) > MAX_LINE_BYTES {
+        return Err((true, String::new()));
+    }
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return Err((
             false,
@@ -131,15 +137,26 @@ pub(crate) fn scan_file(
     }))
 }
 
+fn longest_line(bytes: &[u8]) -> usize {
+    let mut longest = 0;
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        longest = longest.max(nl - start);
+        start = nl + 1;
+    }
+    longest
+}
+
 pub(crate) fn stats_note(stats: &Stats) -> Option<String> {
     if stats.too_large.is_empty() {
         return None;
     }
     Some(format!(
-        "skipped {} file{} larger than {} MiB (generated or minified code): {}",
+        "skipped {} file{} larger than {} MiB or with lines over {} KiB (generated or minified code): {}",
         stats.too_large.len(),
         if stats.too_large.len() == 1 { "" } else { "s" },
         MAX_SOURCE_BYTES >> 20,
+        MAX_LINE_BYTES >> 10,
         stats
             .too_large
             .iter()
