@@ -11,7 +11,7 @@
 //! concatenation starts with text.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree};
 
@@ -72,17 +72,38 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
     let mut s = Scanner {
         src: src.as_bytes(),
         language,
-        decls: HashMap::new(),
+        aliases: Vec::new(),
+        visited: HashSet::new(),
         refs: Vec::new(),
         dynamic: Vec::new(),
     };
-    s.collect_decls(root);
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        s.visit(node);
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+    // Marker-driven: every read starts at one of these texts (or at an alias of
+    // `process.env`), so only the nodes around their occurrences are examined; the rest of
+    // the tree (most of a large file) is never walked.
+    for marker in MARKERS {
+        for at in memchr::memmem::find_iter(s.src, marker.as_bytes()) {
+            if !s.word_at(at, marker.len()) {
+                continue;
+            }
+            if let Some(node) = root.descendant_for_byte_range(at, at + marker.len()) {
+                s.visit_around(node);
+            }
+        }
+    }
+    let mut names: Vec<String> = s.aliases.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        for at in memchr::memmem::find_iter(s.src, name.as_bytes()) {
+            if !s.word_at(at, name.len()) {
+                continue;
+            }
+            if let Some(node) = root.descendant_for_byte_range(at, at + name.len()) {
+                if node.kind() == "identifier" && s.is_env(node) {
+                    s.visit_around(node);
+                }
+            }
+        }
     }
     let mut scan = Scan {
         refs: s.refs,
@@ -108,11 +129,25 @@ fn first_error_line(node: Node) -> Option<usize> {
     children.into_iter().find_map(first_error_line)
 }
 
+/// Texts every read starts from.
+const MARKERS: &[&str] = &[
+    "process.env",
+    "import.meta.env",
+    "Bun.env",
+    "Deno.env",
+    "createEnv",
+    "cleanEnv",
+    "ProcessEnv",
+    "ImportMetaEnv",
+];
+
 struct Scanner<'s> {
     src: &'s [u8],
     language: Language,
-    /// (scope node id, name) → whether that declaration aliases `process.env`.
-    decls: HashMap<(usize, String), bool>,
+    /// `const env = process.env`: (name, id of the scope that declares it).
+    aliases: Vec<(String, usize)>,
+    /// Nodes already examined (several markers can lead to the same node).
+    visited: HashSet<usize>,
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
 }
@@ -150,54 +185,74 @@ impl<'s> Scanner<'s> {
         node.utf8_text(self.src).unwrap_or("")
     }
 
-    /// Declarations by scope: `const env = process.env` aliases; parameters and other
-    /// declarations of a name shadow outer ones.
-    fn collect_decls(&mut self, root: Node) {
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            match node.kind() {
-                "variable_declarator" => {
-                    if let (Some(name), Some(scope)) =
-                        (node.child_by_field_name("name"), scope_of(node))
-                    {
-                        if name.kind() == "identifier" {
-                            let alias = node
-                                .child_by_field_name("value")
-                                .is_some_and(|v| self.is_direct_env(v));
-                            self.decls
-                                .insert((scope.id(), self.text(name).to_owned()), alias);
-                        }
-                    }
-                }
-                "formal_parameters" => {
-                    if let Some(func) = node.parent() {
-                        let mut c = node.walk();
-                        for p in node.named_children(&mut c) {
-                            let id = if p.kind() == "identifier" {
-                                Some(p)
-                            } else {
-                                p.child_by_field_name("pattern")
-                                    .filter(|x| x.kind() == "identifier")
-                            };
-                            if let Some(id) = id {
-                                self.decls
-                                    .insert((func.id(), self.text(id).to_owned()), false);
-                            }
-                        }
-                    }
-                }
-                "arrow_function" => {
-                    // `env => env.X`: a single bare parameter.
-                    if let Some(p) = node.child_by_field_name("parameter") {
-                        self.decls
-                            .insert((node.id(), self.text(p).to_owned()), false);
-                    }
-                }
-                _ => {}
+    /// Whether `text[at..at+len]` stands alone (not part of a longer identifier).
+    fn word_at(&self, at: usize, len: usize) -> bool {
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        let before = at.checked_sub(1).map(|i| self.src[i]);
+        let after = self.src.get(at + len).copied();
+        // `x.process.env` is another object's property; `...process.env` is a spread.
+        let member_of_other = before == Some(b'.') && !self.src[..at].ends_with(b"...");
+        !before.is_some_and(ident) && !member_of_other && !after.is_some_and(ident)
+    }
+
+    /// Examines the node at a marker and its nearest ancestors (a read, a destructuring,
+    /// a schema call or a declaration sits at most a few levels up).
+    fn visit_around(&mut self, node: Node) {
+        let mut cur = Some(node);
+        for _ in 0..6 {
+            let Some(n) = cur else { break };
+            if self.visited.insert(n.id()) {
+                self.visit(n);
             }
-            let mut c = node.walk();
-            stack.extend(node.children(&mut c));
+            cur = n.parent();
         }
+    }
+
+    /// Whether the scope node declares `name` directly (parameters, `let`/`const`/`var`).
+    fn declares(&self, scope: Node, name: &str) -> bool {
+        let params = scope
+            .child_by_field_name("parameters")
+            .or_else(|| scope.child_by_field_name("parameter"));
+        if let Some(p) = params {
+            if p.kind() == "identifier" {
+                return self.text(p) == name;
+            }
+            let mut c = p.walk();
+            for param in p.named_children(&mut c) {
+                let id = if param.kind() == "identifier" {
+                    Some(param)
+                } else {
+                    param
+                        .child_by_field_name("pattern")
+                        .or_else(|| param.child_by_field_name("left"))
+                };
+                if id.is_some_and(|i| i.kind() == "identifier" && self.text(i) == name) {
+                    return true;
+                }
+            }
+        }
+        let body = if matches!(scope.kind(), "statement_block" | "program") {
+            Some(scope)
+        } else {
+            None
+        };
+        let Some(body) = body else { return false };
+        let mut c = body.walk();
+        for stmt in body.named_children(&mut c) {
+            if !matches!(stmt.kind(), "lexical_declaration" | "variable_declaration") {
+                continue;
+            }
+            let mut c2 = stmt.walk();
+            for d in stmt.named_children(&mut c2) {
+                if d.kind() == "variable_declarator"
+                    && d.child_by_field_name("name")
+                        .is_some_and(|n| n.kind() == "identifier" && self.text(n) == name)
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// `process.env`, `import.meta.env`, `Bun.env` (not through aliases).
@@ -232,10 +287,17 @@ impl<'s> Scanner<'s> {
             return false;
         }
         let name = self.text(node);
+        if !self.aliases.iter().any(|(n, _)| n == name) {
+            return false;
+        }
+        // The nearest scope declaring the name decides: an alias's own, or a shadowing one.
         let mut cur = node.parent();
         while let Some(n) = cur {
-            if let Some(&alias) = self.decls.get(&(n.id(), name.to_owned())) {
-                return alias;
+            if is_scope(n.kind()) && self.declares(n, name) {
+                return self
+                    .aliases
+                    .iter()
+                    .any(|(a, scope)| a == name && *scope == n.id());
             }
             cur = n.parent();
         }
@@ -400,6 +462,20 @@ impl<'s> Scanner<'s> {
         ) else {
             return;
         };
+        if pattern.kind() == "identifier" && self.is_direct_env(value) {
+            // `const env = process.env`: one level of aliasing.
+            if let Some(scope) = scope_of(node) {
+                let name = self.text(pattern).to_owned();
+                if !self
+                    .aliases
+                    .iter()
+                    .any(|(n, s)| *n == name && *s == scope.id())
+                {
+                    self.aliases.push((name, scope.id()));
+                }
+            }
+            return;
+        }
         if pattern.kind() != "object_pattern" || !self.is_env(value) {
             return;
         }
@@ -695,6 +771,8 @@ mod tests {
             function g(env) { return env.SHADOWED; }
             const h = (env) => env.SHADOWED_TOO;
             function k() { const env = {}; return env.LOCAL; }
+            function m() { let penv = process.env; return penv.FIRST_SCOPE; }
+            function n() { let penv = process.env; return { ...process.env.SPREAD, x: penv.SECOND_SCOPE }; }
         "#;
         let s = scan(Dialect::JavaScript, src);
         let got: Vec<(String, &str)> = s
@@ -709,7 +787,10 @@ mod tests {
                 ("B", "defaulted"),
                 ("C", "optional"),
                 ("ALIASED", "optional"),
-                ("D", "optional")
+                ("D", "optional"),
+                ("FIRST_SCOPE", "optional"),
+                ("SPREAD", "optional"),
+                ("SECOND_SCOPE", "optional")
             ])
         );
         assert_eq!(s.dynamic.len(), 1, "the rest pattern reads everything else");
