@@ -307,33 +307,32 @@ fn refs_command(cli: &Cli, paths: &[PathBuf], include_skipped: bool) -> Result<u
             }
         };
         let shown = shown_path(&scanned.path);
-        if let Some(w) = &scanned.scan.warning {
+        if let Some(w) = &scanned.warning {
             eprintln!("envlint: warning: {shown}: {w}");
         }
-        for r in &scanned.scan.refs {
+        for r in &scanned.refs {
             count += 1;
-            let (line, column) = scanned.index.line_col(&scanned.bytes, r.span.start);
+            let name = r.name.as_deref().unwrap_or_default();
             match cli.format {
                 Format::Json => json_refs.push(json!({
-                    "name": r.name, "path": shown, "line": line, "column": column,
-                    "kind": r.kind.as_str(), "form": r.form, "language": scanned.language.as_str(),
+                    "name": name, "path": shown, "line": r.line, "column": r.column,
+                    "kind": r.kind, "form": r.form, "language": scanned.language.as_str(),
                 })),
                 _ => out.write(&format!(
-                    "{shown}:{line}:{column}: {} ({}, {})\n",
-                    r.name,
-                    r.kind.as_str(),
-                    r.form
+                    "{shown}:{}:{}: {name} ({}, {})\n",
+                    r.line, r.column, r.kind, r.form
                 )),
             }
         }
-        for d in &scanned.scan.dynamic {
-            let (line, column) = scanned.index.line_col(&scanned.bytes, d.span.start);
+        for d in &scanned.dynamic {
             match cli.format {
                 Format::Json => json_dynamic.push(json!({
-                    "path": shown, "line": line, "column": column, "hint": d.hint,
+                    "path": shown, "line": d.line, "column": d.column, "hint": d.hint,
                 })),
                 _ => out.write(&format!(
-                    "{shown}:{line}:{column}: dynamic read{} ({})\n",
+                    "{shown}:{}:{}: dynamic read{} ({})\n",
+                    d.line,
+                    d.column,
                     d.hint
                         .as_ref()
                         .map(|h| format!(" of {h}"))

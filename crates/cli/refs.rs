@@ -29,13 +29,23 @@ const MAX_SOURCE_BYTES: u64 = 4 << 20;
 /// A line this long means minified or generated code (bundles): not parsed, only counted.
 const MAX_LINE_BYTES: usize = 32 << 10;
 
-/// A scanned file.
+/// A read, with its position resolved (the file's text is not kept).
+pub(crate) struct Row {
+    pub(crate) name: Option<String>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) kind: &'static str,
+    pub(crate) form: &'static str,
+    pub(crate) hint: Option<String>,
+}
+
+/// A scanned file, reduced to what is printed.
 pub(crate) struct Scanned {
     pub(crate) path: PathBuf,
     pub(crate) language: Language,
-    pub(crate) index: LineIndex,
-    pub(crate) bytes: Vec<u8>,
-    pub(crate) scan: Scan,
+    pub(crate) refs: Vec<Row>,
+    pub(crate) dynamic: Vec<Row>,
+    pub(crate) warning: Option<String>,
 }
 
 /// What the walk saw besides scanned files.
@@ -127,14 +137,44 @@ pub(crate) fn scan_file(
     let Some(scan) = envlint_scan::scan(path, text) else {
         return Ok(None);
     };
-    let index = LineIndex::new(&bytes);
-    Ok(Some(Scanned {
-        path: path.clone(),
+    Ok(Some(reduce(path, language, &bytes, scan)))
+}
+
+/// Resolves positions and drops the text: results of thousands of files stay small.
+fn reduce(path: &std::path::Path, language: Language, bytes: &[u8], scan: Scan) -> Scanned {
+    let index = LineIndex::new(bytes);
+    let row = |start: usize,
+               name: Option<String>,
+               kind: &'static str,
+               form: &'static str,
+               hint: Option<String>| {
+        let (line, column) = index.line_col(bytes, start);
+        Row {
+            name,
+            line,
+            column,
+            kind,
+            form,
+            hint,
+        }
+    };
+    let refs = scan
+        .refs
+        .into_iter()
+        .map(|r| row(r.span.start, Some(r.name), r.kind.as_str(), r.form, None))
+        .collect();
+    let dynamic = scan
+        .dynamic
+        .into_iter()
+        .map(|d| row(d.span.start, None, "dynamic", d.form, d.hint))
+        .collect();
+    Scanned {
+        path: path.to_path_buf(),
         language,
-        index,
-        bytes,
-        scan,
-    }))
+        refs,
+        dynamic,
+        warning: scan.warning,
+    }
 }
 
 fn longest_line(bytes: &[u8]) -> usize {

@@ -129,8 +129,8 @@ fn first_error_line(node: Node) -> Option<usize> {
     children.into_iter().find_map(first_error_line)
 }
 
-/// Texts every read starts from.
-const MARKERS: &[&str] = &[
+/// Texts every read starts from (also the prefilter: a file without any is not parsed).
+pub(crate) const MARKERS: &[&str] = &[
     "process.env",
     "import.meta.env",
     "Bun.env",

@@ -184,25 +184,31 @@ pub fn scan(path: &Path, src: &str) -> Option<Scan> {
     })
 }
 
-/// A cheap test run before parsing: files without any of these bytes read no variable.
+/// A cheap test run before parsing: a file without any of its language's markers reads no
+/// variable (every form the scanners know starts from one of them).
 pub fn might_read_env(language: Language, src: &[u8]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(src, needle).is_some();
     match language {
-        // `env::var`, `var_os` (via `env`), `env!`, `option_env!`, clap's `env`, `dotenvy::var`.
-        Language::Rust => memchr::memmem::find(src, b"env").is_some(),
-        // `environ`, `getenv`, `decouple`'s `config`, `Env`, `BaseSettings`.
+        // `env` as a word covers `std::env`, `env::var`, `env!`, clap's `env`; plus the rest.
+        Language::Rust => has(b"var_os") || has(b"dotenv") || has_word(src, b"env"),
         Language::Python => {
-            memchr::memmem::find(src, b"env").is_some()
-                || memchr::memmem::find(src, b"Env").is_some()
-                || memchr::memmem::find(src, b"config").is_some()
-                || memchr::memmem::find(src, b"Settings").is_some()
+            has(b"environ") || has(b"getenv") || has(b"decouple") || has(b"BaseSettings")
         }
-        // `process.env`, `import.meta.env`, `Deno.env`, `Bun.env`, `createEnv`, `cleanEnv`,
-        // `ProcessEnv`, `ImportMetaEnv`: all contain `env` or `Env`.
         Language::JavaScript | Language::TypeScript => {
-            memchr::memmem::find(src, b"env").is_some()
-                || memchr::memmem::find(src, b"Env").is_some()
+            js::MARKERS.iter().any(|m| has(m.as_bytes()))
         }
     }
+}
+
+/// `word` with no identifier character on either side (`option_env` counts: `_` before).
+fn has_word(src: &[u8], word: &[u8]) -> bool {
+    memchr::memmem::find_iter(src, word).any(|at| {
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let before = at.checked_sub(1).map(|i| src[i]);
+        let after = src.get(at + word.len()).copied();
+        let starts = before.is_none_or(|b| !ident(b)) || src[..at].ends_with(b"option_");
+        starts && after.is_none_or(|b| !ident(b))
+    })
 }
 
 #[cfg(test)]
