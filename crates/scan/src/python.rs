@@ -62,15 +62,60 @@ pub fn scan(src: &str) -> Scan {
         refs: Vec::new(),
         dynamic: Vec::new(),
     };
-    let nodes = all_nodes(root);
-    for &n in &nodes {
-        s.imports(n);
+    // Marker-driven: only the nodes around occurrences of the names that matter are
+    // examined; most of a large file is never walked.
+    // 1. Imports (anywhere: also inside functions).
+    for at in s.occurrences("import") {
+        if let Some(stmt) = s.ancestor(
+            root,
+            at,
+            "import",
+            &["import_statement", "import_from_statement"],
+        ) {
+            s.imports(stmt);
+        }
     }
-    for &n in &nodes {
-        s.env_instances(n);
+    // 2. `Env` instances.
+    let ctors: Vec<String> = s
+        .env_ctor
+        .keys()
+        .map(|k| k.rsplit('.').next().unwrap_or(k).to_owned())
+        .collect();
+    for ctor in ctors {
+        for at in s.occurrences(&ctor) {
+            if let Some(assign) = s.ancestor(root, at, &ctor, &["assignment"]) {
+                s.env_instances(assign);
+            }
+        }
     }
-    for &n in &nodes {
-        s.visit(n);
+    // 3. Reads: from `environ`, `getenv` and every alias, instance and settings base name.
+    let mut markers: Vec<String> = vec!["environ".into(), "getenv".into()];
+    markers.extend(s.environ.iter().cloned());
+    markers.extend(s.getenv.iter().cloned());
+    markers.extend(
+        s.decouple
+            .iter()
+            .map(|d| d.rsplit('.').next().unwrap_or(d).to_owned()),
+    );
+    markers.extend(s.env_vars.keys().cloned());
+    markers.extend(s.base_settings.iter().cloned());
+    markers.sort();
+    markers.dedup();
+    let mut visited = HashSet::new();
+    for m in &markers {
+        for at in s.occurrences(m) {
+            let Some(node) = root.descendant_for_byte_range(at, at + m.len()) else {
+                continue;
+            };
+            let mut cur = Some(node);
+            for _ in 0..6 {
+                let Some(n) = cur else { break };
+                if visited.insert(n.id()) {
+                    s.visit(n);
+                }
+                cur = n.parent();
+            }
+        }
     }
     let mut scan = Scan {
         refs: s.refs,
@@ -122,6 +167,37 @@ struct Scanner<'s> {
 impl<'s> Scanner<'s> {
     fn text(&self, n: Node) -> &'s str {
         n.utf8_text(self.src).unwrap_or("")
+    }
+
+    /// Byte offsets where `word` stands alone (not inside a longer identifier).
+    fn occurrences(&self, word: &str) -> Vec<usize> {
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        memchr::memmem::find_iter(self.src, word.as_bytes())
+            .filter(|&at| {
+                let before = at.checked_sub(1).map(|i| self.src[i]);
+                let after = self.src.get(at + word.len()).copied();
+                !before.is_some_and(ident) && !after.is_some_and(ident)
+            })
+            .collect()
+    }
+
+    /// The nearest ancestor of one of `kinds` of the node at `at..at+len(word)`.
+    fn ancestor<'t>(
+        &self,
+        root: Node<'t>,
+        at: usize,
+        word: &str,
+        kinds: &[&str],
+    ) -> Option<Node<'t>> {
+        let mut cur = root.descendant_for_byte_range(at, at + word.len());
+        for _ in 0..6 {
+            let n = cur?;
+            if kinds.contains(&n.kind()) {
+                return Some(n);
+            }
+            cur = n.parent();
+        }
+        None
     }
 
     fn imports(&mut self, n: Node) {
