@@ -90,6 +90,15 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
             }
         }
     }
+    // `const { env } = process`, `require("node:process")`, `import … from "process"`.
+    for needle in PROCESS_MODULE {
+        for at in memchr::memmem::find_iter(s.src, needle.as_bytes()) {
+            let start = at + needle.len() - 1;
+            if let Some(node) = root.descendant_for_byte_range(start, start + 1) {
+                s.visit_around(node);
+            }
+        }
+    }
     let mut names: Vec<String> = s.aliases.iter().map(|(n, _)| n.clone()).collect();
     names.sort();
     names.dedup();
@@ -128,6 +137,16 @@ fn first_error_line(node: Node) -> Option<usize> {
     let children: Vec<Node> = node.children(&mut cursor).collect();
     children.into_iter().find_map(first_error_line)
 }
+
+/// Texts that bind `env` to `process.env` without writing `process.env`
+/// (`const { env } = process`, `require("node:process")`, `from "process"`).
+pub(crate) const PROCESS_MODULE: &[&str] = &[
+    "= process",
+    "=process",
+    "node:process",
+    "\"process\"",
+    "'process'",
+];
 
 /// Texts every read starts from (also the prefilter: a file without any is not parsed).
 pub(crate) const MARKERS: &[&str] = &[
@@ -208,6 +227,28 @@ impl<'s> Scanner<'s> {
         }
     }
 
+    /// Whether a declaration target (`x`, `{ x }`, `{ k: x }`) binds `name`.
+    fn binds(&self, target: Node, name: &str) -> bool {
+        match target.kind() {
+            "identifier" => self.text(target) == name,
+            "object_pattern" => {
+                let mut c = target.walk();
+                let found = target.named_children(&mut c).any(|p| match p.kind() {
+                    "shorthand_property_identifier_pattern" => self.text(p) == name,
+                    "pair_pattern" => p
+                        .child_by_field_name("value")
+                        .is_some_and(|v| self.binds(v, name)),
+                    "object_assignment_pattern" => p
+                        .child_by_field_name("left")
+                        .is_some_and(|l| self.text(l) == name),
+                    _ => false,
+                });
+                found
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the scope node declares `name` directly (parameters, `let`/`const`/`var`).
     fn declares(&self, scope: Node, name: &str) -> bool {
         let params = scope
@@ -239,6 +280,18 @@ impl<'s> Scanner<'s> {
         let Some(body) = body else { return false };
         let mut c = body.walk();
         for stmt in body.named_children(&mut c) {
+            if stmt.kind() == "import_statement" {
+                let imported = descendants(stmt).into_iter().any(|n| {
+                    n.kind() == "import_specifier"
+                        && n.child_by_field_name("alias")
+                            .or_else(|| n.child_by_field_name("name"))
+                            .is_some_and(|x| self.text(x) == name)
+                });
+                if imported {
+                    return true;
+                }
+                continue;
+            }
             if !matches!(stmt.kind(), "lexical_declaration" | "variable_declaration") {
                 continue;
             }
@@ -246,13 +299,66 @@ impl<'s> Scanner<'s> {
             for d in stmt.named_children(&mut c2) {
                 if d.kind() == "variable_declarator"
                     && d.child_by_field_name("name")
-                        .is_some_and(|n| n.kind() == "identifier" && self.text(n) == name)
+                        .is_some_and(|n| self.binds(n, name))
                 {
                     return true;
                 }
             }
         }
         false
+    }
+
+    /// `process`, `Bun`, `require("process")`, `require("node:process")`.
+    fn is_process_module(&self, node: Node) -> bool {
+        let node = unwrap_expr(node);
+        match node.kind() {
+            "identifier" => matches!(self.text(node), "process" | "Bun"),
+            "call_expression" => {
+                node.child_by_field_name("function")
+                    .is_some_and(|f| self.text(f) == "require")
+                    && node
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .and_then(|a| literal(a, self.src))
+                        .is_some_and(|m| m == "process" || m == "node:process")
+            }
+            _ => false,
+        }
+    }
+
+    /// `import { env } from "node:process"` (or `env as e`): an alias for the whole module.
+    fn import_env(&mut self, node: Node) {
+        let Some(source) = node
+            .child_by_field_name("source")
+            .and_then(|s| literal(s, self.src))
+        else {
+            return;
+        };
+        if source != "process" && source != "node:process" {
+            return;
+        }
+        for n in descendants(node) {
+            if n.kind() != "import_specifier" {
+                continue;
+            }
+            let name = n.child_by_field_name("name").map(|x| self.text(x));
+            if name != Some("env") {
+                continue;
+            }
+            let local = n
+                .child_by_field_name("alias")
+                .map_or("env", |a| self.text(a))
+                .to_owned();
+            if let Some(program) = scope_of(node) {
+                if !self
+                    .aliases
+                    .iter()
+                    .any(|(a, s)| *a == local && *s == program.id())
+                {
+                    self.aliases.push((local, program.id()));
+                }
+            }
+        }
     }
 
     /// `process.env`, `import.meta.env`, `Bun.env` (not through aliases).
@@ -324,6 +430,8 @@ impl<'s> Scanner<'s> {
 
     fn visit(&mut self, node: Node) {
         match node.kind() {
+            "import_statement" => self.import_env(node),
+            "binary_expression" => self.in_check(node),
             "member_expression" | "subscript_expression" => self.member(node),
             "call_expression" => self.call(node),
             "variable_declarator" => self.destructure(node),
@@ -346,7 +454,9 @@ impl<'s> Scanner<'s> {
         } else {
             "process.env"
         };
-        let Some(kind) = read_kind(node) else { return };
+        let Some(kind) = read_kind(node, |o| self.is_env(o)) else {
+            return;
+        };
         if node.kind() == "member_expression" {
             let Some(prop) = node.child_by_field_name("property") else {
                 return;
@@ -379,7 +489,7 @@ impl<'s> Scanner<'s> {
         let first_arg = args.and_then(|a| a.named_child(0));
         match self.text(func) {
             "Deno.env.get" => {
-                if let (Some(arg), Some(kind)) = (first_arg, read_kind(node)) {
+                if let (Some(arg), Some(kind)) = (first_arg, read_kind(node, |o| self.is_env(o))) {
                     match literal(arg, self.src) {
                         Some(name) => self.push(&name, arg, kind, "Deno.env.get"),
                         None => self.dynamic.push(DynamicRead {
@@ -433,6 +543,24 @@ impl<'s> Scanner<'s> {
         }
     }
 
+    /// `"X" in process.env`: a presence check.
+    fn in_check(&mut self, node: Node) {
+        let is_in = node
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "in");
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if is_in && self.is_env(right) {
+            if let Some(name) = literal(left, self.src) {
+                self.push(&name, left, Kind::Presence, "in process.env");
+            }
+        }
+    }
+
     /// Keys of a schema object: required unless the validator is optional or has a default.
     fn schema_keys(&mut self, obj: Node, form: &'static str) {
         for (key, value) in pairs(obj, self.src) {
@@ -472,6 +600,30 @@ impl<'s> Scanner<'s> {
                     .any(|(n, s)| *n == name && *s == scope.id())
                 {
                     self.aliases.push((name, scope.id()));
+                }
+            }
+            return;
+        }
+        // `const { env } = process` / `= require("node:process")`: `env` aliases `process.env`.
+        if pattern.kind() == "object_pattern" && self.is_process_module(value) {
+            let mut c = pattern.walk();
+            let binds_env = pattern.named_children(&mut c).any(|p| match p.kind() {
+                "shorthand_property_identifier_pattern" => self.text(p) == "env",
+                // `{ env = {} }`
+                "object_assignment_pattern" => p
+                    .child_by_field_name("left")
+                    .is_some_and(|l| self.text(l) == "env"),
+                _ => false,
+            });
+            if binds_env {
+                if let Some(scope) = scope_of(node) {
+                    if !self
+                        .aliases
+                        .iter()
+                        .any(|(n, s)| n == "env" && *s == scope.id())
+                    {
+                        self.aliases.push(("env".to_owned(), scope.id()));
+                    }
                 }
             }
             return;
@@ -571,6 +723,17 @@ impl<'s> Scanner<'s> {
     }
 }
 
+fn descendants(node: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        out.push(n);
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+    }
+    out
+}
+
 /// Skips parentheses and TS wrappers around an expression.
 fn unwrap_expr(node: Node) -> Node {
     match node.kind() {
@@ -582,8 +745,9 @@ fn unwrap_expr(node: Node) -> Node {
     }
 }
 
-/// How the expression at `node` is used: `None` for a write or `delete`.
-fn read_kind(node: Node) -> Option<Kind> {
+/// How the expression at `node` is used: `None` for a write or `delete`. `is_env` tells
+/// whether an expression is an environment object (for `A || process.env.B`).
+fn read_kind(node: Node, is_env: impl Fn(Node) -> bool) -> Option<Kind> {
     let mut child = node;
     let mut parent = node.parent();
     let mut required = false;
@@ -616,7 +780,14 @@ fn read_kind(node: Node) -> Option<Kind> {
         }
         "binary_expression" if is_left => {
             let op = p.child_by_field_name("operator").map(|o| o.kind());
-            if matches!(op, Some("||" | "??")) {
+            // `A || "d"` falls back to a value; `A || process.env.B` is a truthiness test
+            // or a chain of reads, not a default of A.
+            let right_is_read = p.child_by_field_name("right").is_some_and(|r| {
+                let r = unwrap_expr(r);
+                matches!(r.kind(), "member_expression" | "subscript_expression")
+                    && r.child_by_field_name("object").is_some_and(|o| is_env(o))
+            });
+            if matches!(op, Some("||" | "??")) && !right_is_read {
                 Some(Kind::Defaulted)
             } else {
                 Some(if required {
@@ -730,6 +901,10 @@ mod tests {
             const m = import.meta.env.MODE;
             const g = Deno.env.get("G");
             const h = Bun.env.H;
+            if (process.env.I || process.env.J) {}
+            const { env } = process;
+            const k = env.DESTRUCTURED_ALIAS;
+            if ("PRESENT" in env) {}
         "#;
         assert_eq!(
             reads(Dialect::TypeScript, src),
@@ -743,6 +918,10 @@ mod tests {
                 ("VITE_KEY", "optional"),
                 ("G", "optional"),
                 ("H", "optional"),
+                ("I", "optional"),
+                ("J", "optional"),
+                ("DESTRUCTURED_ALIAS", "optional"),
+                ("PRESENT", "presence"),
             ])
         );
     }
@@ -794,6 +973,26 @@ mod tests {
             ])
         );
         assert_eq!(s.dynamic.len(), 1, "the rest pattern reads everything else");
+    }
+
+    #[test]
+    fn process_module_aliases() {
+        let cjs = "const { env } = require(\"node:process\");\nconst d = env.CACHE_DIR;";
+        assert_eq!(
+            reads(Dialect::JavaScript, cjs),
+            names(&[("CACHE_DIR", "optional")])
+        );
+        let defaulted =
+            "const f = () => { const { env = {}, argv = [] } = process; return env.TERM; };";
+        assert_eq!(
+            reads(Dialect::JavaScript, defaulted),
+            names(&[("TERM", "optional")])
+        );
+        let esm = "import { env as e } from 'node:process';\nexport const x = e.ESM_READ;";
+        assert_eq!(
+            reads(Dialect::JavaScript, esm),
+            names(&[("ESM_READ", "optional")])
+        );
     }
 
     #[test]

@@ -194,9 +194,10 @@ pub fn might_read_env(language: Language, src: &[u8]) -> bool {
         Language::Python => {
             has(b"environ") || has(b"getenv") || has(b"decouple") || has(b"BaseSettings")
         }
-        Language::JavaScript | Language::TypeScript => {
-            js::MARKERS.iter().any(|m| has(m.as_bytes()))
-        }
+        Language::JavaScript | Language::TypeScript => js::MARKERS
+            .iter()
+            .chain(js::PROCESS_MODULE)
+            .any(|m| has(m.as_bytes())),
     }
 }
 

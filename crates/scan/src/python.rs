@@ -384,6 +384,11 @@ impl<'s> Scanner<'s> {
         let positional = positional(n);
         let kw = keywords(n, self.src);
         let has_kw = |k: &str| kw.iter().any(|(name, _)| name == k);
+        // A default of `None` is no default: absence is still possible.
+        let default_given = |pos: usize| {
+            positional.get(pos).is_some_and(|d| d.kind() != "none")
+                || kw.iter().any(|(k, v)| k == "default" && v.kind() != "none")
+        };
         let ftext = self.text(func);
         // os.getenv / getenv alias
         let is_getenv = self.getenv.contains(ftext)
@@ -395,7 +400,7 @@ impl<'s> Scanner<'s> {
                     .child_by_field_name("attribute")
                     .is_some_and(|a| self.text(a) == "getenv"));
         if is_getenv {
-            let kind = if positional.len() >= 2 || has_kw("default") {
+            let kind = if default_given(1) {
                 Kind::Defaulted
             } else {
                 Kind::Optional
@@ -411,7 +416,7 @@ impl<'s> Scanner<'s> {
                 .unwrap_or("");
             if object.is_some_and(|o| self.is_environ(o)) {
                 let kind = match method {
-                    "get" | "pop" if positional.len() >= 2 || has_kw("default") => Kind::Defaulted,
+                    "get" | "pop" if default_given(1) => Kind::Defaulted,
                     "get" | "pop" => Kind::Optional,
                     "setdefault" => Kind::Defaulted,
                     _ => return,
@@ -747,6 +752,7 @@ from os import environ as E, getenv
 a = os.environ["A"]
 b = os.getenv("B")
 c = os.getenv("C", "c")
+n = os.getenv("NONE_DEFAULT", None)
 d = o.environ.get("D")
 e = E.get("E", default="e")
 f = getenv("F")
@@ -760,6 +766,7 @@ if "I" not in E: pass
                 ("A", "required"),
                 ("B", "optional"),
                 ("C", "defaulted"),
+                ("NONE_DEFAULT", "optional"),
                 ("D", "optional"),
                 ("E", "defaulted"),
                 ("F", "optional"),
