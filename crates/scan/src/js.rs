@@ -785,7 +785,7 @@ fn read_kind(node: Node, is_env: impl Fn(Node) -> bool) -> Option<Kind> {
             let right_is_read = p.child_by_field_name("right").is_some_and(|r| {
                 let r = unwrap_expr(r);
                 matches!(r.kind(), "member_expression" | "subscript_expression")
-                    && r.child_by_field_name("object").is_some_and(|o| is_env(o))
+                    && r.child_by_field_name("object").is_some_and(&is_env)
             });
             if matches!(op, Some("||" | "??")) && !right_is_read {
                 Some(Kind::Defaulted)
