@@ -697,6 +697,10 @@ impl<'s> Scanner<'s> {
             }
             if let Some(n) = prop.child_by_field_name("name") {
                 if let Some(text) = key(n, self.src) {
+                    // Vite declares its own built-ins in `ImportMetaEnv`; users never set them.
+                    if form == "ImportMetaEnv" && VITE_BUILTINS.contains(&text.as_str()) {
+                        continue;
+                    }
                     self.push(&text, n, Kind::Declared, form);
                 }
             }
@@ -1014,7 +1018,7 @@ mod tests {
             const e = cleanEnv(process.env, { PORT: port({ default: 3000 }), SECRET: str() });
             const cfg = z.object({ REDIS_URL: z.string() }).parse(process.env);
             declare global { namespace NodeJS { interface ProcessEnv { DECLARED: string; MAYBE?: string } } }
-            interface ImportMetaEnv { readonly VITE_API: string }
+            interface ImportMetaEnv { readonly VITE_API: string; readonly MODE: string }
         "#;
         let mut got = reads(Dialect::TypeScript, src);
         got.sort();
