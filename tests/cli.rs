@@ -172,7 +172,8 @@ fn env_files_are_found_even_when_gitignored_and_hidden() {
         .collect();
     paths.sort_unstable();
     assert_eq!(paths, [".env", "svc/.env.local", "svc/prod.env"]);
-    assert_eq!(v["summary"]["files"], 3);
+    // Three env files and one source file (src/env.ts).
+    assert_eq!(v["summary"]["files"], 4);
 }
 
 #[test]
@@ -385,7 +386,7 @@ fn rules_are_listed_and_explained() {
     let dir = repo(&[]);
     let list = envlint(dir.path(), &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(v["rules"].as_array().unwrap().len(), 17);
+    assert_eq!(v["rules"].as_array().unwrap().len(), 22);
     let one = envlint(dir.path(), &["rules", "substitution-key"]);
     assert!(one.stdout.contains("## Why is this bad?"));
     let none = envlint(dir.path(), &["rules", "nope"]);
@@ -442,4 +443,45 @@ fn refs_lists_reads_respecting_gitignore_and_skipping_build_output() {
             && all.stdout.contains("IN_DEPS")
             && !all.stdout.contains("IGNORED")
     );
+}
+
+#[test]
+fn project_rules_compare_code_examples_and_env_files() {
+    let dir = repo(&[
+        (".env.example", b"DATABASE_URL=\nNEXT_PUBLIC_API_URL=\nSTALE_KEY=\n"),
+        (".env", b"DATABASE_URL=postgres://localhost/dev\nLOCAL_ONLY=1\n"),
+        (
+            "src/app/page.tsx",
+            b"export default function Page() { return <p>{process.env.NEXT_PUBLIC_API_URL}</p>; }\n",
+        ),
+        (
+            "src/lib/db.ts",
+            b"export const url = process.env.DATABASE_URL!;\nexport const redis = process.env.REDIS_URL ?? 'redis://localhost';\nexport const env = process.env.NODE_ENV;\n",
+        ),
+        ("apps/api/.env.example", b"API_SECRET=\n"),
+        (
+            "apps/api/settings.py",
+            b"import os\nSECRET = os.environ['API_SECRET']\nDB = os.environ['DATABASE_URL']\nKEY = os.getenv(f'TENANT_{t}')\n",
+        ),
+        ("tools/gen.rs", b"fn main() { let _ = std::env::var(\"GEN_OUT\").unwrap(); }\n"),
+    ]);
+    let run = envlint(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{} {} {}",
+                d["rule"].as_str().unwrap(),
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["severity"].as_str().unwrap(),
+                d["key"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("project_rules", found.join("\n"));
 }

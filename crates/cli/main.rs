@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use envlint_core::fix::fix_env_file;
 use envlint_core::mask::display_bytes;
+use envlint_core::project::{lint_project, EnvFile, Project, Role, SourceFile};
 use envlint_core::{lint_env_file, Applicability, Diagnostic, LineIndex, Settings, Severity};
 use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions};
 use serde_json::json;
@@ -415,16 +416,29 @@ impl Tally {
     }
 }
 
+/// A file whose findings are rendered: an env file (values masked in frames) or source.
+enum Shown {
+    Env(Document),
+    Source(Vec<u8>),
+}
+
 /// Renders one file's diagnostics in the chosen format to `out` (JSON objects go to
 /// `json`, printed at the end).
 fn render_file(
     cli: &Cli,
     human: &Human,
     out: &mut Stdout,
-    file: (&Path, Document, &[Diagnostic]),
+    file: (&Path, Shown, &[Diagnostic]),
     json: &mut Vec<serde_json::Value>,
 ) {
-    let (path, doc, diagnostics) = file;
+    let (path, shown, diagnostics) = file;
+    let doc = match shown {
+        Shown::Env(doc) => doc,
+        Shown::Source(bytes) => {
+            render_source(cli, human, out, (path, bytes, diagnostics), json);
+            return;
+        }
+    };
     let index = LineIndex::new(doc.to_bytes());
     let path = shown_path(path);
     let mut sink = |s: &str| out.write(s);
@@ -460,6 +474,91 @@ fn render_file(
     }
 }
 
+/// Renders findings in a source file (shown as written, not masked).
+fn render_source(
+    cli: &Cli,
+    human: &Human,
+    out: &mut Stdout,
+    file: (&Path, Vec<u8>, &[Diagnostic]),
+    json: &mut Vec<serde_json::Value>,
+) {
+    let (path, bytes, diagnostics) = file;
+    let index = LineIndex::new(&bytes);
+    let path = shown_path(path);
+    let mut sink = |s: &str| out.write(s);
+    let display;
+    let file = FileOutput {
+        path,
+        bytes: if cli.format == Format::Human {
+            display = envlint_core::mask::display_source(bytes.clone());
+            &display
+        } else {
+            &bytes
+        },
+        index,
+        diagnostics,
+    };
+    match cli.format {
+        Format::Human => human.render(&file, &mut sink),
+        Format::Github => render::github(&file, &mut sink),
+        Format::Concise => render::concise(&file, &mut sink),
+        Format::Json => json.extend(
+            diagnostics
+                .iter()
+                .map(|d| render::json_diagnostic(&file, d)),
+        ),
+    }
+}
+
+/// Scans the source files under `paths` and runs the project rules over them and the env
+/// files. Returns the findings by shown path, and how many source files were found.
+fn project_findings(
+    paths: &[PathBuf],
+    settings: &Settings,
+    env_files: Vec<EnvFile>,
+) -> (
+    Vec<EnvFile>,
+    std::collections::BTreeMap<String, Vec<Diagnostic>>,
+    usize,
+) {
+    let mut by_path: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
+    let on = envlint_core::rules()
+        .iter()
+        .any(|r| r.is_project() && settings.is_enabled(r.id));
+    if !on {
+        return (env_files, by_path, 0);
+    }
+    let Ok((files, _)) = refs::source_files(paths, false) else {
+        return (env_files, by_path, 0);
+    };
+    let scanned = par_map(&files, |(path, language)| {
+        refs::scan_source(path, *language)
+    });
+    let mut project = Project {
+        env_files,
+        source_paths: files.iter().map(|(p, _)| shown_path(p)).collect(),
+        ..Project::default()
+    };
+    for ((path, _), result) in files.iter().zip(scanned) {
+        if let Some((scan, directives, line_starts)) = result {
+            if scan.refs.is_empty() && scan.dynamic.is_empty() {
+                continue;
+            }
+            project.sources.push(SourceFile {
+                path: shown_path(path),
+                refs: scan.refs,
+                dynamic: scan.dynamic,
+                directives,
+                line_starts,
+            });
+        }
+    }
+    for d in lint_project(&project, settings) {
+        by_path.entry(d.path).or_default().push(d.diagnostic);
+    }
+    (project.env_files, by_path, files.len())
+}
+
 fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
     let paths = default_paths(paths);
     let setup = setup(cli, &paths)?;
@@ -476,14 +575,33 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
         .map(|e| format!("{}: {}", e.path.display(), e.message))
         .collect();
     let mut json_diags = Vec::new();
+    let mut env_files = Vec::new();
+    let mut lint_diags = Vec::new();
     for l in linted {
-        let (doc, diagnostics) = match l.result {
-            Ok(r) => r,
-            Err(e) => {
-                io_errors.push(e);
-                continue;
+        match l.result {
+            Ok((doc, diagnostics)) => {
+                let name = l
+                    .path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                env_files.push(EnvFile {
+                    path: shown_path(&l.path),
+                    role: Role::of(name),
+                    doc,
+                });
+                lint_diags.push((l.path, diagnostics));
             }
-        };
+            Err(e) => io_errors.push(e),
+        }
+    }
+    let (env_files, mut by_path, sources) = project_findings(&paths, &setup.settings, env_files);
+    tally.files += sources;
+    for (file, (path, mut diagnostics)) in env_files.into_iter().zip(lint_diags) {
+        if let Some(more) = by_path.remove(&file.path) {
+            diagnostics.extend(more);
+            diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+        }
         tally.add(&diagnostics);
         if diagnostics.is_empty() {
             continue;
@@ -492,9 +610,22 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
             cli,
             &human,
             &mut out,
-            (&l.path, doc, &diagnostics),
+            (&path, Shown::Env(file.doc), &diagnostics),
             &mut json_diags,
         );
+    }
+    for (path, diagnostics) in by_path {
+        tally.add(&diagnostics);
+        match std::fs::read(&path) {
+            Ok(bytes) => render_file(
+                cli,
+                &human,
+                &mut out,
+                (Path::new(&path), Shown::Source(bytes), &diagnostics),
+                &mut json_diags,
+            ),
+            Err(e) => io_errors.push(format!("{path}: {}", discover::io_reason(&e))),
+        }
     }
     for e in &io_errors {
         eprintln!("envlint: error: {e}");
@@ -578,7 +709,7 @@ fn fix(cli: &Cli, paths: &[PathBuf], diff: bool, unsafe_fixes: bool) -> Result<u
                     cli,
                     &human,
                     &mut out,
-                    (path, doc, &outcome.remaining),
+                    (path, Shown::Env(doc), &outcome.remaining),
                     &mut Vec::new(),
                 );
             }

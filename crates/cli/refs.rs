@@ -206,3 +206,27 @@ pub(crate) fn stats_note(stats: &Stats) -> Option<String> {
             .join(", ")
     ))
 }
+
+/// A source file scanned for the project rules (spans kept, text not).
+pub(crate) fn scan_source(
+    path: &PathBuf,
+    language: Language,
+) -> Option<(Scan, Vec<envlint_scan::Directive>, Vec<u32>)> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > MAX_SOURCE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    if !envlint_scan::might_read_env(language, &bytes)
+        || (bytes.len() > MAX_LINE_BYTES && longest_line(&bytes) > MAX_LINE_BYTES)
+    {
+        return None;
+    }
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let scan = envlint_scan::scan(path, text)?;
+    let directives = envlint_scan::directives(text);
+    let starts = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', &bytes).map(|i| (i + 1) as u32))
+        .collect();
+    Some((scan, directives, starts))
+}

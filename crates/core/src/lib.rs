@@ -15,6 +15,7 @@ pub mod fix;
 pub mod line_index;
 mod lint;
 pub mod mask;
+pub mod project;
 pub mod rule;
 mod rules;
 pub mod suppress;

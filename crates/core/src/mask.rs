@@ -89,6 +89,13 @@ pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usiz
     out
 }
 
+/// The text to show in code frames of a source file: control characters and invalid UTF-8
+/// become `?` (same length, so spans stay valid). Source is shown as written.
+pub fn display_source(mut bytes: Vec<u8>) -> Vec<u8> {
+    sanitize(&mut bytes);
+    bytes
+}
+
 /// Invalid UTF-8 and control characters (but tab and line breaks) become `?`.
 fn sanitize(out: &mut [u8]) {
     let mut i = 0;

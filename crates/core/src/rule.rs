@@ -28,7 +28,13 @@ pub struct Rule {
     pub(crate) line: Option<LineCheck>,
     /// Runs for every entry, in the same pass.
     pub(crate) entry: Option<EntryCheck>,
+    /// Runs once per project (rules that compare code, examples and env files).
+    pub(crate) project: Option<ProjectCheck>,
 }
+
+/// A check over a whole project: findings carry the path of the file they belong to.
+pub(crate) type ProjectCheck =
+    fn(&crate::project::Project, &mut Vec<crate::project::FileDiagnostic>);
 
 /// A check over the whole file.
 pub(crate) type FileCheck = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
@@ -36,6 +42,13 @@ pub(crate) type FileCheck = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
 pub(crate) type LineCheck = fn(&Ctx<'_>, usize, &envlint_dotenv::Line, &mut Vec<Diagnostic>);
 /// A check of one entry.
 pub(crate) type EntryCheck = fn(&Ctx<'_>, &envlint_dotenv::Entry, &mut Vec<Diagnostic>);
+
+impl Rule {
+    /// Whether this is a project rule (it compares code, examples and env files).
+    pub fn is_project(&self) -> bool {
+        self.project.is_some()
+    }
+}
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -46,6 +46,7 @@ Safe: the BOM is removed; nothing else changes.
     }),
     line: None,
     entry: None,
+    project: None,
 };
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ None automatic: renaming a key breaks the code that reads it. Rename both.
             );
         }
     }),
+    project: None,
 };
 
 /// `.` in a key; a byte loop, as keys are short (a memchr call costs more).

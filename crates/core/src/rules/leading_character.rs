@@ -60,6 +60,7 @@ that reads the key).
         }
     }),
     entry: None,
+    project: None,
 };
 
 #[cfg(test)]

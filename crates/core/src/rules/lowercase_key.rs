@@ -46,6 +46,7 @@ None automatic: renaming a key breaks the code that reads it.
             );
         }
     }),
+    project: None,
 };
 
 #[cfg(test)]

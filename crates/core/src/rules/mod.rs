@@ -12,23 +12,35 @@ use crate::rule::{Ctx, Rule};
 
 mod bom;
 mod duplicated_key;
+mod dynamic_read;
 mod ending_blank_line;
+mod example_missing;
 mod extra_blank_line;
 mod incorrect_delimiter;
 mod invalid_utf8;
 mod key_without_value;
 mod leading_character;
 mod lowercase_key;
+mod missing_in_example;
 mod parse_error;
 mod portability;
 mod quote_character;
 mod space_character;
 mod substitution_key;
 mod trailing_whitespace;
+mod undocumented_key;
 mod unordered_key;
+mod unused_in_example;
 mod value_without_quotes;
 
 pub(crate) static RULES: &[Rule] = &[
+    // Project rules: code, examples and env files compared.
+    missing_in_example::RULE,
+    unused_in_example::RULE,
+    undocumented_key::RULE,
+    example_missing::RULE,
+    dynamic_read::RULE,
+    // .env file rules.
     parse_error::RULE,
     invalid_utf8::RULE,
     bom::RULE,
@@ -224,6 +236,44 @@ pub(crate) mod test_support {
     pub(crate) fn fail(rule: &str, src: &str, n: usize) {
         let found = check(rule, src);
         assert_eq!(found.len(), n, "{rule} on {src:?}: {found:?}");
+    }
+
+    /// Builds a project from inline files (env files by name, sources by extension) and runs
+    /// one project rule: (path, message) pairs.
+    pub(crate) fn project_check(rule: &str, files: &[(&str, &str)]) -> Vec<(String, String)> {
+        use crate::project::{EnvFile, Project, Role, SourceFile};
+        let mut project = Project::default();
+        for (path, text) in files {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let p = std::path::Path::new(path);
+            if envlint_scan::Language::of(p).is_some() {
+                let scan = envlint_scan::scan(p, text).unwrap_or_default();
+                project.source_paths.push((*path).to_owned());
+                project.sources.push(SourceFile {
+                    path: (*path).to_owned(),
+                    refs: scan.refs,
+                    dynamic: scan.dynamic,
+                    directives: envlint_scan::directives(text),
+                    line_starts: std::iter::once(0)
+                        .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
+                        .collect(),
+                });
+            } else {
+                project.env_files.push(EnvFile {
+                    path: (*path).to_owned(),
+                    role: Role::of(name),
+                    doc: envlint_dotenv::Document::parse(
+                        text.as_bytes().to_vec(),
+                        &envlint_dotenv::ParseOptions::isolated(),
+                    ),
+                });
+            }
+        }
+        let settings = only(rule);
+        crate::project::lint_project(&project, &settings)
+            .into_iter()
+            .map(|d| (d.path, d.diagnostic.message))
+            .collect()
     }
 
     /// The file after applying `rule`'s fixes (unsafe ones too when `unsafe_`).

@@ -61,6 +61,7 @@ Safe: the quotes are removed; the value every loader reads is unchanged.
             )),
         );
     }),
+    project: None,
 };
 
 #[cfg(test)]

@@ -127,6 +127,7 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
             }
         }
     }),
+    project: None,
 };
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ Safe: the whitespace is removed.
         );
     }),
     entry: None,
+    project: None,
 };
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ from their keys.
     }),
     line: None,
     entry: None,
+    project: None,
 };
 
 /// ASCII case-insensitive order, without allocating.

@@ -72,6 +72,7 @@ the same text.
         }
         out.push(d);
     }),
+    project: None,
 };
 
 #[cfg(test)]

@@ -1,0 +1,328 @@
+//! The project model: env files, example files and the variables the code reads, joined.
+//!
+//! Why: the mission's checks compare three things that live in different files: what the
+//! code reads, what `.env.example` documents, what a developer's `.env` holds. This module
+//! holds them as data (the CLI does the reading and scanning) and answers the questions the
+//! project rules ask: which example governs this file (the nearest one at or above its
+//! folder: monorepos have many), which keys it documents, which names a platform provides.
+
+use std::collections::HashSet;
+
+use envlint_dotenv::Document;
+use envlint_scan::{DynamicRead, Kind, Reference};
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::rule::rules;
+
+/// What an env file is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `.env.example` and its kin: committed documentation of the variables.
+    Example,
+    /// `.env`, `.env.local`, `.env.<mode>`: a developer's or a deployment's values.
+    Local,
+}
+
+impl Role {
+    /// The role a file name gives, if it is an env file at all.
+    pub fn of(file_name: &str) -> Role {
+        const EXAMPLES: &[&str] = &[
+            ".env.example",
+            ".env.sample",
+            ".env.template",
+            ".env.dist",
+            ".env.defaults",
+            "example.env",
+            ".env.local.example",
+            ".env.example.local",
+        ];
+        if EXAMPLES.contains(&file_name) {
+            Role::Example
+        } else {
+            Role::Local
+        }
+    }
+}
+
+/// An env file of the project.
+#[derive(Debug)]
+pub struct EnvFile {
+    /// Path relative to the project root, `/`-separated.
+    pub path: String,
+    /// Its role.
+    pub role: Role,
+    /// The parsed file.
+    pub doc: Document,
+}
+
+/// A source file of the project.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the project root, `/`-separated.
+    pub path: String,
+    /// Reads with a literal name.
+    pub refs: Vec<Reference>,
+    /// Reads with a computed name.
+    pub dynamic: Vec<DynamicRead>,
+    /// `envlint: ignore` directives in the file.
+    pub directives: Vec<envlint_scan::Directive>,
+    /// 0-based line of each byte offset's line start (for directives).
+    pub line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    /// Whether a directive suppresses `rule` at byte `offset`.
+    pub fn suppressed(&self, offset: usize, rule: &str) -> bool {
+        if self.directives.is_empty() {
+            return false;
+        }
+        let line = self
+            .line_starts
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1);
+        self.directives.iter().any(|d| {
+            (d.line == line || d.line + 1 == line)
+                && d.rules.as_ref().is_none_or(|r| r.iter().any(|x| x == rule))
+        })
+    }
+}
+
+/// A finding in one file of the project.
+#[derive(Debug)]
+pub struct FileDiagnostic {
+    /// The file, relative to the project root.
+    pub path: String,
+    /// The finding (spans are byte offsets in that file).
+    pub diagnostic: Diagnostic,
+}
+
+/// Everything the project rules look at.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Env and example files.
+    pub env_files: Vec<EnvFile>,
+    /// Source files that read variables (or might: everything the scanner parsed).
+    pub sources: Vec<SourceFile>,
+    /// Every source file found, read or not (to know whether a folder has code at all).
+    pub source_paths: Vec<String>,
+    /// Extra names the platform provides (from configuration).
+    pub extra_platform: Vec<String>,
+}
+
+/// The folder of a `/`-separated relative path (`""` for the root).
+pub fn folder(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Whether `path` lies at or below `dir`.
+pub fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+/// Names platforms, shells and toolchains set: never "missing from the example".
+pub fn platform_provided(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "CI",
+        "NODE_ENV",
+        "NODE_OPTIONS",
+        "NODE_DEBUG",
+        "HOME",
+        "PATH",
+        "USER",
+        "USERNAME",
+        "PWD",
+        "SHELL",
+        "TERM",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+        "HOSTNAME",
+        "EDITOR",
+        "VISUAL",
+        "PAGER",
+        "COLORTERM",
+        "TERM_PROGRAM",
+        "TERM_PROGRAM_VERSION",
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "RUST_LOG",
+        "RUST_BACKTRACE",
+        "RUST_LIB_BACKTRACE",
+        "PYTHONPATH",
+        "PYTHONHASHSEED",
+        "PYTHONUNBUFFERED",
+        "VIRTUAL_ENV",
+        "JAVA_HOME",
+        "GOPATH",
+        "OUT_DIR",
+        "TARGET",
+        "HOST",
+        "PROFILE",
+        "OPT_LEVEL",
+        "NUM_JOBS",
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTFLAGS",
+        "INIT_CWD",
+        "XDG_CONFIG_HOME",
+        "XDG_CACHE_HOME",
+        "XDG_DATA_HOME",
+        "XDG_RUNTIME_DIR",
+        "APPDATA",
+        "LOCALAPPDATA",
+        "USERPROFILE",
+        "SYSTEMROOT",
+        "COMSPEC",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "DEBUG",
+        "LOGNAME",
+    ];
+    const PREFIXES: &[&str] = &[
+        "GITHUB_",
+        "RUNNER_",
+        "ACTIONS_",
+        "VERCEL",
+        "NEXT_PUBLIC_VERCEL_",
+        "NETLIFY",
+        "CF_PAGES",
+        "CARGO_",
+        "DEP_",
+        "LC_",
+        "npm_",
+        "NPM_CONFIG_",
+        "KUBERNETES_",
+        "AWS_LAMBDA_",
+        "CONDA_",
+        "GITLAB_",
+        "CIRCLE",
+        "TRAVIS",
+        "BUILDKITE",
+        "RENDER_",
+        "RAILWAY_",
+        "FLY_",
+        "HEROKU_",
+        "__NEXT_",
+        "NEXT_RUNTIME",
+        "TURBOPACK",
+    ];
+    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+impl Project {
+    /// The example files governing `path`: those in the nearest folder at or above it that
+    /// has any.
+    pub fn governing_examples(&self, path: &str) -> Vec<&EnvFile> {
+        let mut dir = folder(path);
+        loop {
+            let here: Vec<&EnvFile> = self
+                .env_files
+                .iter()
+                .filter(|f| f.role == Role::Example && folder(&f.path) == dir)
+                .collect();
+            if !here.is_empty() {
+                return here;
+            }
+            if dir.is_empty() {
+                return Vec::new();
+            }
+            dir = folder(dir);
+        }
+    }
+
+    /// The keys documented for `path`: by its governing example and by every example above
+    /// it (in a monorepo, a key documented at the root counts for every app).
+    pub fn documented_for(&self, path: &str) -> HashSet<&str> {
+        self.env_files
+            .iter()
+            .filter(|f| f.role == Role::Example && is_under(path, folder(&f.path)))
+            .flat_map(|f| f.doc.entries().map(|e| e.key(&f.doc)))
+            .collect()
+    }
+
+    /// Whether the platform or the configuration provides `name`.
+    pub fn provided(&self, name: &str) -> bool {
+        platform_provided(name) || self.extra_platform.iter().any(|p| matches_pattern(p, name))
+    }
+}
+
+/// `APP_*`, `*_URL` or an exact name.
+pub fn matches_pattern(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((pre, suf)) => {
+            name.len() >= pre.len() + suf.len() && name.starts_with(pre) && name.ends_with(suf)
+        }
+        None => pattern == name,
+    }
+}
+
+/// The severity a read's kind gives a missing-in-example finding.
+pub(crate) fn severity_of(kind: Kind) -> crate::diagnostic::Severity {
+    match kind {
+        Kind::Required | Kind::BuildTime => crate::diagnostic::Severity::Error,
+        _ => crate::diagnostic::Severity::Warning,
+    }
+}
+
+/// Runs the enabled project rules.
+pub fn lint_project(project: &Project, settings: &Settings) -> Vec<FileDiagnostic> {
+    let mut out = Vec::new();
+    for rule in rules() {
+        if let Some(check) = rule.project {
+            if settings.is_enabled(rule.id) {
+                check(project, &mut out);
+            }
+        }
+    }
+    for d in &mut out {
+        if let Some(sev) = settings.severity_override(d.diagnostic.rule) {
+            d.diagnostic.severity = sev;
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.diagnostic.span.start).cmp(&(&b.path, b.diagnostic.span.start)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn governing_example_is_the_nearest_at_or_above() {
+        let ex = |p: &str| EnvFile {
+            path: p.to_owned(),
+            role: Role::Example,
+            doc: Document::parse(Vec::new(), &envlint_dotenv::ParseOptions::isolated()),
+        };
+        let project = Project {
+            env_files: vec![ex(".env.example"), ex("apps/web/.env.example")],
+            ..Project::default()
+        };
+        assert_eq!(
+            project.governing_examples("apps/web/src/a.ts")[0].path,
+            "apps/web/.env.example"
+        );
+        assert_eq!(
+            project.governing_examples("apps/api/main.py")[0].path,
+            ".env.example"
+        );
+        assert_eq!(
+            project.governing_examples("main.rs")[0].path,
+            ".env.example"
+        );
+        assert!(matches_pattern("APP_*", "APP_PORT") && matches_pattern("*_URL", "DB_URL"));
+        assert!(is_under("apps/web/src/a.ts", "") && is_under("apps/web/a.ts", "apps/web"));
+        assert!(!is_under("apps/webapp/a.ts", "apps/web"));
+        assert!(platform_provided("GITHUB_SHA") && !platform_provided("DATABASE_URL"));
+    }
+}

@@ -1,0 +1,123 @@
+//! `missing-in-example`: code reads a variable the governing example does not list.
+
+use std::collections::HashSet;
+
+use envlint_scan::Kind;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::{severity_of, FileDiagnostic, Project};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "missing-in-example",
+    summary: "the code reads a variable that .env.example does not list",
+    severity: Severity::Error,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+Reports each variable the code reads (required, defaulted, optional or at build time) that
+no example file at or above the source file's folder lists (the nearest one is named in
+the message: `.env.example`, `.env.sample`, `.env.template`, …; in a monorepo a key
+documented at the root counts for every app).
+Names platforms and toolchains set (`CI`, `NODE_ENV`, `HOME`, `GITHUB_*`, `CARGO_*`, …) and
+names listed under `platform` in the configuration are not reported.
+
+## Why is this bad?
+A teammate who sets up the project from the example does not learn the variable exists: the
+program fails (required) or silently runs with a default they did not choose.
+
+## Example
+```ts
+const url = process.env.DATABASE_URL!; // .env.example has no DATABASE_URL
+```
+
+## Fix
+Add the key to the example (no real value). Required reads are errors, optional and
+defaulted ones warnings. `envlint example` will write them (issue 5).
+"##,
+    file: None,
+    line: None,
+    entry: None,
+    project: Some(check),
+};
+
+fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    for src in &project.sources {
+        let examples = project.governing_examples(&src.path);
+        if examples.is_empty() {
+            continue; // example-missing's finding
+        }
+        let documented = project.documented_for(&src.path);
+        let documented_upper: HashSet<String> =
+            documented.iter().map(|k| k.to_ascii_uppercase()).collect();
+        let mut seen = HashSet::new();
+        for r in &src.refs {
+            if matches!(r.kind, Kind::Presence | Kind::Declared) || project.provided(&r.name) {
+                continue;
+            }
+            // pydantic-settings matches names without case.
+            let case_insensitive = r.form == "pydantic.BaseSettings";
+            let known = documented.contains(r.name.as_str())
+                || (case_insensitive && documented_upper.contains(&r.name.to_ascii_uppercase()));
+            if known || src.suppressed(r.span.start, RULE.id) || !seen.insert(r.name.as_str()) {
+                continue;
+            }
+            let example = &examples[0].path;
+            let mut d = Diagnostic::new(
+                RULE.id,
+                severity_of(r.kind),
+                r.span.clone(),
+                format!(
+                    "`{}` is read here ({}) but {example} does not list it",
+                    r.name,
+                    r.kind.as_str()
+                ),
+            )
+            .key(r.name.clone())
+            .help(format!("add `{}=` to {example}", r.name));
+            if r.kind == Kind::Defaulted {
+                d = d.help(format!(
+                    "add `{}=` to {example} (the code has a default)",
+                    r.name
+                ));
+            }
+            out.push(FileDiagnostic {
+                path: src.path.clone(),
+                diagnostic: d,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        let found = project_check(
+            "missing-in-example",
+            &[
+                (".env.example", "DATABASE_URL=\n"),
+                ("src/db.ts", "const a = process.env.DATABASE_URL!;\nconst b = process.env.REDIS_URL ?? 'x';\nconst c = process.env.NODE_ENV;\nif ('FLAG' in process.env) {}\n// envlint: ignore[missing-in-example]\nconst d = process.env.IGNORED;\n"),
+                ("apps/api/.env.example", "API_KEY=\n"),
+                ("apps/api/main.py", "import os\nk = os.environ['API_KEY']\nd = os.environ['DATABASE_URL']\ns = os.environ['SECRET']\n"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "apps/api/main.py".to_owned(),
+                    "`SECRET` is read here (required) but apps/api/.env.example does not list it"
+                        .to_owned()
+                ),
+                (
+                    "src/db.ts".to_owned(),
+                    "`REDIS_URL` is read here (defaulted) but .env.example does not list it"
+                        .to_owned()
+                ),
+            ]
+        );
+    }
+}

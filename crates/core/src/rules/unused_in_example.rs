@@ -1,0 +1,104 @@
+//! `unused-in-example`: the example lists a variable no code under its folder reads.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::{folder, is_under, matches_pattern, FileDiagnostic, Project, Role};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "unused-in-example",
+    summary: ".env.example lists a variable no code reads",
+    severity: Severity::Warning,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+Reports keys of an example file that no source file under the example's folder reads.
+Keys that a dynamic read's hint covers (`process.env[`APP_${x}`]` covers `APP_*`) are not
+reported, nor are keys read case-insensitively (pydantic-settings). Folders without any
+source file envlint reads are not judged.
+
+## Why is this bad?
+Stale keys make newcomers hunt for values nothing uses, and hide the keys that matter.
+
+## Example
+```env
+# .env.example
+LEGACY_API_URL=
+```
+
+## Fix
+Delete the key if nothing reads it (tools outside the code, such as docker compose, may:
+suppress with `# envlint: ignore[unused-in-example]`).
+"##,
+    file: None,
+    line: None,
+    entry: None,
+    project: Some(check),
+};
+
+fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    for ex in project.env_files.iter().filter(|f| f.role == Role::Example) {
+        let dir = folder(&ex.path);
+        if !project.source_paths.iter().any(|p| is_under(p, dir)) {
+            continue;
+        }
+        let sources: Vec<_> = project
+            .sources
+            .iter()
+            .filter(|s| is_under(&s.path, dir))
+            .collect();
+        let suppressions = crate::suppress::Suppressions::from_document(&ex.doc);
+        for e in ex.doc.entries() {
+            let key = e.key(&ex.doc);
+            let read = sources.iter().any(|s| {
+                s.refs.iter().any(|r| {
+                    r.name == key
+                        || (r.form == "pydantic.BaseSettings" && r.name.eq_ignore_ascii_case(key))
+                }) || s
+                    .dynamic
+                    .iter()
+                    .any(|d| d.hint.as_deref().is_some_and(|h| matches_pattern(h, key)))
+            });
+            if read {
+                continue;
+            }
+            let d = Diagnostic::new(
+                RULE.id,
+                Severity::Warning,
+                e.key.range(),
+                format!("no code under `{}` reads `{key}`", if dir.is_empty() { "." } else { dir }),
+            )
+            .key(key)
+            .help("delete the key, or suppress with `# envlint: ignore[unused-in-example]` if something outside the code reads it");
+            if !suppressions.suppresses(&d) {
+                out.push(FileDiagnostic {
+                    path: ex.path.clone(),
+                    diagnostic: d,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        let found = project_check(
+            "unused-in-example",
+            &[
+                (".env.example", "USED=\nAPP_PORT=\nSTALE=\n# envlint: ignore[unused-in-example]\nFOR_COMPOSE=\n"),
+                ("src/main.rs", "fn main() { std::env::var(\"USED\").unwrap(); std::env::var(format!(\"APP_{}\", 1)).ok(); }"),
+                ("docs/.env.example", "NOTHING_TO_JUDGE=\n"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [(
+                ".env.example".to_owned(),
+                "no code under `.` reads `STALE`".to_owned()
+            )]
+        );
+    }
+}

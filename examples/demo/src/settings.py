@@ -1,0 +1,7 @@
+import os
+
+DATABASE_URL = os.environ["DATABASE_URL"]
+STRIPE_KEY = os.environ["STRIPE_SECRET_KEY"]
+SENTRY_DSN = os.getenv("SENTRY_DSN")
+PORT = int(os.getenv("PORT", "3000"))
+TENANT_TOKEN = os.getenv(f"TENANT_{tenant}_TOKEN")
