@@ -52,7 +52,10 @@ fn repo(files: &[(&str, &[u8])]) -> tempfile::TempDir {
             .is_ok_and(|s| s.success());
         assert!(ok, "git init failed");
     } else {
-        eprintln!("note: git is not installed; the fixture is a plain folder");
+        // What `git init` leaves that envlint looks at: a `.git` folder (no index yet).
+        eprintln!("note: git is not installed; writing a bare `.git` folder instead");
+        std::fs::create_dir_all(dir.path().join(".git/info")).unwrap();
+        std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
     }
     dir
 }
@@ -153,7 +156,7 @@ fn values_never_reach_the_output() {
 #[test]
 fn env_files_are_found_even_when_gitignored_and_hidden() {
     let dir = repo(&[
-        (".gitignore", b".env*\n"),
+        (".gitignore", b".env*\n*.env\n"),
         (".env", b"lower=1\n"),
         ("svc/.env.local", b"lower=1\n"),
         ("svc/prod.env", b"lower=1\n"),
@@ -237,7 +240,7 @@ fn fix_repairs_what_it_safely_can_and_nothing_else() {
 
 #[test]
 fn exit_codes_and_one_line_errors() {
-    let dir = repo(&[(".env", b"A=1\n")]);
+    let dir = repo(&[(".gitignore", b".env\n"), (".env", b"A=1\n")]);
     let clean = envlint(dir.path(), &["check"]);
     assert_eq!(
         (clean.code, clean.stdout.as_str()),
@@ -295,6 +298,7 @@ fn configuration_is_found_nearest_first_in_every_form() {
             "pyproject.toml",
             b"[project]\nname='x'\n[tool.envlint]\nignore = [\"lowercase-key\"]\n",
         ),
+        (".gitignore", b".env\n"),
         (".env", b"lower=1\n\n\nA=1\n"),
         (
             "svc/Cargo.toml",
@@ -341,10 +345,13 @@ fn configuration_is_found_nearest_first_in_every_form() {
 
 #[test]
 fn suppression_comments() {
-    let dir = repo(&[(
+    let dir = repo(&[
+        (".gitignore", b".env\n"),
+        (
         ".env",
         b"# envlint: ignore[lowercase-key]\nlower=1\nother=2 # envlint: ignore\nthird=3\n# envlint: ignore-file[extra-blank-line]\n\n\n",
-    )]);
+    ),
+    ]);
     let run = envlint(dir.path(), &["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let found: Vec<(String, u64)> = v["diagnostics"]
@@ -386,7 +393,7 @@ fn rules_are_listed_and_explained() {
     let dir = repo(&[]);
     let list = envlint(dir.path(), &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(v["rules"].as_array().unwrap().len(), 22);
+    assert_eq!(v["rules"].as_array().unwrap().len(), 25);
     let one = envlint(dir.path(), &["rules", "substitution-key"]);
     assert!(one.stdout.contains("## Why is this bad?"));
     let none = envlint(dir.path(), &["rules", "nope"]);
@@ -484,4 +491,67 @@ fn project_rules_compare_code_examples_and_env_files() {
         })
         .collect();
     insta::assert_snapshot!("project_rules", found.join("\n"));
+}
+
+#[test]
+fn git_rules_follow_ignore_files_and_the_index() {
+    if !git_available() {
+        eprintln!("skipped: git is not installed, so no file can be staged");
+        return;
+    }
+    let dir = repo(&[
+        // `.env*` also hides the example: example-ignored.
+        (".gitignore", b".env*\n"),
+        (".env", b"A=1\n"),
+        (".env.example", b"A=\n"),
+        // A deeper file re-includes what the root ignores.
+        ("svc/.gitignore", b"!.env.local\n"),
+        ("svc/.env.local", b"A=1\n"),
+        // Not ignored but empty: nothing to publish.
+        ("svc/blank.env", b"A=\n"),
+        // Ignored folder: everything under it is ignored.
+        ("old/.gitignore", b"*\n"),
+        ("old/prod.env", b"A=1\n"),
+        // Staged despite being ignored.
+        ("deploy/.env.production", b"A=1\n"),
+        ("src/main.py", b"import os\nos.environ['A']\n"),
+    ]);
+    let add = Command::new("git")
+        .args(["add", "-f", "deploy/.env.production"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(add.success());
+    let run = envlint(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "env-not-ignored,env-tracked,example-ignored",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(
+        run.stdout.lines().collect::<Vec<_>>(),
+        [
+            ".env.example:1:1: example-ignored: git ignores .env.example: teammates will never receive it",
+            "deploy/.env.production:1:1: env-tracked: deploy/.env.production is in the git index: its values are committed or about to be",
+            "svc/.env.local:1:1: env-not-ignored: git does not ignore svc/.env.local, which holds values: `git add` would publish them",
+            "Found 3 errors and 0 warnings in 7 files.",
+        ],
+        "{}",
+        run.stdout
+    );
+
+    // Outside any repository the git rules say why they are silent.
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::write(plain.path().join(".env"), "A=1\n").unwrap();
+    let run = envlint(plain.path(), &["check", "--select", "env-not-ignored"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("not in a git repository"),
+        "{}",
+        run.stderr
+    );
 }

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod discover;
+mod git;
 mod refs;
 mod render;
 mod settings;
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use envlint_core::fix::fix_env_file;
 use envlint_core::mask::display_bytes;
-use envlint_core::project::{lint_project, EnvFile, Project, Role, SourceFile};
+use envlint_core::project::{lint_project, EnvFile, GitFacts, Project, Role, SourceFile};
 use envlint_core::{lint_env_file, Applicability, Diagnostic, LineIndex, Settings, Severity};
 use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions};
 use serde_json::json;
@@ -510,6 +511,33 @@ fn render_source(
     }
 }
 
+/// Asks git about the env files, when a git rule is on. `None` (git rules skipped, with a
+/// note on stderr) when the first path is not inside a repository.
+fn git_facts(paths: &[PathBuf], settings: &Settings, env_files: &[EnvFile]) -> Option<GitFacts> {
+    const GIT_RULES: [&str; 3] = ["env-not-ignored", "env-tracked", "example-ignored"];
+    if !GIT_RULES.iter().any(|id| settings.is_enabled(id)) {
+        return None;
+    }
+    let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let Some(repo) = git::Repo::discover(start) else {
+        eprintln!("envlint: note: not in a git repository; git checks skipped");
+        return None;
+    };
+    let mut facts = GitFacts::default();
+    for file in env_files {
+        let Some(rel) = repo.relative(Path::new(&file.path)) else {
+            continue;
+        };
+        if repo.is_ignored(&rel) {
+            facts.ignored.insert(file.path.clone());
+        }
+        if repo.is_tracked(&rel) {
+            facts.tracked.insert(file.path.clone());
+        }
+    }
+    Some(facts)
+}
+
 /// Scans the source files under `paths` and runs the project rules over them and the env
 /// files. Returns the findings by shown path, and how many source files were found.
 fn project_findings(
@@ -528,6 +556,7 @@ fn project_findings(
     if !on {
         return (env_files, by_path, 0);
     }
+    let git = git_facts(paths, settings, &env_files);
     let Ok((files, _)) = refs::source_files(paths, false) else {
         return (env_files, by_path, 0);
     };
@@ -536,6 +565,7 @@ fn project_findings(
     });
     let mut project = Project {
         env_files,
+        git,
         source_paths: files.iter().map(|(p, _)| shown_path(p)).collect(),
         ..Project::default()
     };

@@ -97,6 +97,22 @@ pub struct FileDiagnostic {
     pub diagnostic: Diagnostic,
 }
 
+impl FileDiagnostic {
+    /// A finding about a file as a whole (git facts), anchored at its start.
+    pub(crate) fn whole_file(
+        path: &str,
+        rule: &'static str,
+        message: String,
+        help: String,
+    ) -> FileDiagnostic {
+        FileDiagnostic {
+            path: path.to_owned(),
+            diagnostic: Diagnostic::new(rule, crate::diagnostic::Severity::Error, 0..0, message)
+                .help(help),
+        }
+    }
+}
+
 /// Everything the project rules look at.
 #[derive(Debug, Default)]
 pub struct Project {
@@ -108,6 +124,17 @@ pub struct Project {
     pub source_paths: Vec<String>,
     /// Extra names the platform provides (from configuration).
     pub extra_platform: Vec<String>,
+    /// What git says about the env files; `None` outside a repository (git rules skipped).
+    pub git: Option<GitFacts>,
+}
+
+/// Git's view of the project's env files (paths as in [`EnvFile::path`]).
+#[derive(Debug, Default)]
+pub struct GitFacts {
+    /// Env files git's ignore rules cover.
+    pub ignored: HashSet<String>,
+    /// Env files in the index (committed or staged).
+    pub tracked: HashSet<String>,
 }
 
 /// The folder of a `/`-separated relative path (`""` for the root).

@@ -14,6 +14,9 @@ mod bom;
 mod duplicated_key;
 mod dynamic_read;
 mod ending_blank_line;
+mod env_not_ignored;
+mod env_tracked;
+mod example_ignored;
 mod example_missing;
 mod extra_blank_line;
 mod incorrect_delimiter;
@@ -39,6 +42,9 @@ pub(crate) static RULES: &[Rule] = &[
     unused_in_example::RULE,
     undocumented_key::RULE,
     example_missing::RULE,
+    env_not_ignored::RULE,
+    env_tracked::RULE,
+    example_ignored::RULE,
     dynamic_read::RULE,
     // .env file rules.
     parse_error::RULE,
@@ -241,6 +247,16 @@ pub(crate) mod test_support {
     /// Builds a project from inline files (env files by name, sources by extension) and runs
     /// one project rule: (path, message) pairs.
     pub(crate) fn project_check(rule: &str, files: &[(&str, &str)]) -> Vec<(String, String)> {
+        project_check_git(rule, files, &[], &[])
+    }
+
+    /// As [`project_check`], inside a repository where `ignored` and `tracked` hold.
+    pub(crate) fn project_check_git(
+        rule: &str,
+        files: &[(&str, &str)],
+        ignored: &[&str],
+        tracked: &[&str],
+    ) -> Vec<(String, String)> {
         use crate::project::{EnvFile, Project, Role, SourceFile};
         let mut project = Project::default();
         for (path, text) in files {
@@ -269,6 +285,10 @@ pub(crate) mod test_support {
                 });
             }
         }
+        project.git = Some(crate::project::GitFacts {
+            ignored: ignored.iter().map(|s| (*s).to_owned()).collect(),
+            tracked: tracked.iter().map(|s| (*s).to_owned()).collect(),
+        });
         let settings = only(rule);
         crate::project::lint_project(&project, &settings)
             .into_iter()

@@ -1,0 +1,85 @@
+//! `env-not-ignored`: a local env file with values that git would publish.
+
+use crate::diagnostic::Severity;
+use crate::project::{FileDiagnostic, Project, Role};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "env-not-ignored",
+    summary: "a local env file holding values is not ignored by git",
+    severity: Severity::Error,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that holds at least
+one non-empty value and that no git ignore rule covers: no `.gitignore` at any level, nor
+`.git/info/exclude`, nor the global excludes file. Skipped outside a git repository. A file
+git already tracks is left to `env-tracked`, which says more.
+
+## Why is this bad?
+The next `git add .` publishes every secret in it. Committed `.env` files are the most
+common way API keys leak.
+
+## Example
+A repository with `.env` holding `STRIPE_SECRET_KEY=sk_live_…` and a `.gitignore` that
+does not mention it.
+
+## Fix
+Add the file (or `.env*` with `!.env.example`) to `.gitignore`. `envlint fix` will do it
+(issue 5).
+"##,
+    file: None,
+    line: None,
+    entry: None,
+    project: Some(check),
+};
+
+fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    let Some(git) = &project.git else { return };
+    for f in project.env_files.iter().filter(|f| f.role == Role::Local) {
+        let has_values = f.doc.entries().any(|e| !e.value(&f.doc).is_empty());
+        if !has_values || git.ignored.contains(&f.path) || git.tracked.contains(&f.path) {
+            continue;
+        }
+        out.push(FileDiagnostic::whole_file(
+            &f.path,
+            RULE.id,
+            format!(
+                "git does not ignore {}, which holds values: `git add` would publish them",
+                f.path
+            ),
+            "add it to .gitignore (for example `.env*` and `!.env.example`)".to_owned(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        let found = project_check_git(
+            "env-not-ignored",
+            &[
+                (".env", "A=1\n"),
+                (".env.local", "A=1\n"),
+                ("empty.env", "A=\n"),
+                (".env.example", "A=\n"),
+            ],
+            &[".env.local"],
+            &[],
+        );
+        assert_eq!(found.len(), 1);
+        let tracked = project_check_git("env-not-ignored", &[(".env", "A=1\n")], &[], &[".env"]);
+        assert!(tracked.is_empty(), "env-tracked reports it");
+        assert_eq!(
+            found,
+            [(
+                ".env".to_owned(),
+                "git does not ignore .env, which holds values: `git add` would publish them"
+                    .to_owned()
+            )]
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! `env-tracked`: a local env file is in the git index.
+
+use crate::diagnostic::Severity;
+use crate::project::{FileDiagnostic, Project, Role};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "env-tracked",
+    summary: "a local env file is committed or staged in git",
+    severity: Severity::Error,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that is in the git
+index, committed or staged, whatever `.gitignore` says (ignore rules do not untrack files).
+Skipped outside a git repository.
+
+## Why is this bad?
+Its values are (or will be) in the history, on every clone and fork. Ignoring it now does not
+remove it; any secret it held must be considered leaked.
+
+## Example
+`git ls-files` lists `.env`.
+
+## Fix
+`git rm --cached .env`, make sure `.gitignore` covers it, and rotate every secret it held:
+removing it from the index does not remove it from history.
+"##,
+    file: None,
+    line: None,
+    entry: None,
+    project: Some(check),
+};
+
+fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    let Some(git) = &project.git else { return };
+    for f in project.env_files.iter().filter(|f| f.role == Role::Local) {
+        if !git.tracked.contains(&f.path) {
+            continue;
+        }
+        out.push(FileDiagnostic::whole_file(
+            &f.path,
+            RULE.id,
+            format!(
+                "{} is in the git index: its values are committed or about to be",
+                f.path
+            ),
+            format!(
+                "run `git rm --cached {}`, ignore it, and rotate the secrets it held",
+                f.path
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        let found = project_check_git(
+            "env-tracked",
+            &[(".env", "A=1\n"), (".env.example", "A=\n")],
+            &[".env"],
+            &[".env", ".env.example"],
+        );
+        assert_eq!(
+            found,
+            [(
+                ".env".to_owned(),
+                ".env is in the git index: its values are committed or about to be".to_owned()
+            )]
+        );
+    }
+}
