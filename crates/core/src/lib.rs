@@ -18,6 +18,7 @@ pub mod mask;
 pub mod project;
 pub mod rule;
 mod rules;
+pub mod secret;
 pub mod suppress;
 
 pub use config::{Config, ConfigError, Settings};

@@ -5,3 +5,4 @@ STRIPE_KEY = os.environ["STRIPE_SECRET_KEY"]
 SENTRY_DSN = os.getenv("SENTRY_DSN")
 PORT = int(os.getenv("PORT", "3000"))
 TENANT_TOKEN = os.getenv(f"TENANT_{tenant}_TOKEN")
+JWT_SECRET = os.environ["JWT_SECRET"]

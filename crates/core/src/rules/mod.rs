@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::rule::{Ctx, Rule};
 
 mod bom;
+mod client_exposed_secret;
 mod duplicated_key;
 mod dynamic_read;
 mod ending_blank_line;
@@ -28,6 +29,7 @@ mod missing_in_example;
 mod parse_error;
 mod portability;
 mod quote_character;
+mod secret_in_example;
 mod space_character;
 mod substitution_key;
 mod trailing_whitespace;
@@ -45,6 +47,8 @@ pub(crate) static RULES: &[Rule] = &[
     env_not_ignored::RULE,
     env_tracked::RULE,
     example_ignored::RULE,
+    secret_in_example::RULE,
+    client_exposed_secret::RULE,
     dynamic_read::RULE,
     // .env file rules.
     parse_error::RULE,

@@ -1,0 +1,166 @@
+//! `client-exposed-secret`: a secret behind a prefix that bundlers inline into browser code.
+//!
+//! Next.js, Vite, Create React App, SvelteKit/Astro, Expo, Nuxt, Gatsby and Vue CLI copy
+//! every variable with their public prefix into the JavaScript they ship, so whatever it
+//! holds is readable by every visitor. The name alone is evidence when it says "secret"
+//! (not "token" or "api key": maps and analytics keys are public by design); the value is
+//! evidence when it has a server-only provider format.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::{FileDiagnostic, Project};
+use crate::rule::Rule;
+use envlint_scan::Language;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "client-exposed-secret",
+    summary: "a public-prefixed variable has a secret name or value",
+    severity: Severity::Error,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+Reports variables with a prefix that bundlers ship to the browser (`NEXT_PUBLIC_`, `VITE_`,
+`REACT_APP_`, `PUBLIC_`, `EXPO_PUBLIC_`, `NUXT_PUBLIC_`, `GATSBY_`, `VUE_APP_`) whose name
+says secret (`SECRET`, `PRIVATE`, `PASSWORD`, `PASSWD`, `SERVICE_ROLE`) or whose value in
+an env file has a server-only credential format (OpenAI, Anthropic, Stripe live secret
+keys, AWS, GitHub, GitLab, Slack, private keys, connection strings with a password).
+Reported in env files and where JavaScript or TypeScript code reads such a name. Google
+API keys and JWTs (for example Supabase's anon key) are meant for browsers and are not
+reported.
+
+## Why is this bad?
+The bundler inlines the value into the JavaScript every visitor downloads.
+
+## Example
+```env
+NEXT_PUBLIC_STRIPE_SECRET_KEY=sk_live_…
+```
+
+## Fix
+Drop the prefix and read the variable only in server code (an API route, a server
+component, a backend); rotate the key if it was ever deployed.
+"##,
+    file: None,
+    line: None,
+    entry: None,
+    project: Some(check),
+};
+
+const PUBLIC_PREFIXES: [&str; 8] = [
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "PUBLIC_",
+    "EXPO_PUBLIC_",
+    "NUXT_PUBLIC_",
+    "GATSBY_",
+    "VUE_APP_",
+];
+
+/// The public prefix of `name`, if it has one.
+fn public_prefix(name: &str) -> Option<&'static str> {
+    PUBLIC_PREFIXES
+        .iter()
+        .copied()
+        .find(|p| name.starts_with(p))
+}
+
+/// Whether the part after the prefix says "secret".
+fn secret_named(rest: &str) -> bool {
+    let upper = rest.to_ascii_uppercase();
+    ["SECRET", "PRIVATE", "PASSWORD", "PASSWD", "SERVICE_ROLE"]
+        .iter()
+        .any(|w| upper.contains(w))
+}
+
+fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    for f in &project.env_files {
+        let suppressions = crate::suppress::Suppressions::from_document(&f.doc);
+        for e in f.doc.entries() {
+            let key = e.key(&f.doc);
+            let Some(prefix) = public_prefix(key) else {
+                continue;
+            };
+            let by_value = crate::secret::detect(None, e.value(&f.doc)).filter(|s| !s.browser_safe);
+            let (span, message) = match by_value {
+                Some(found) => (
+                    e.raw_value.range(),
+                    format!("`{key}` holds what looks like {} and its `{prefix}` prefix ships it to browsers", found.what),
+                ),
+                None if secret_named(&key[prefix.len()..]) => (
+                    e.key.range(),
+                    format!("`{key}` is named as a secret but its `{prefix}` prefix ships it to browsers"),
+                ),
+                None => continue,
+            };
+            let d = Diagnostic::new(RULE.id, Severity::Error, span, message)
+                .key(key)
+                .help(
+                    "drop the prefix and read it only in server code; rotate it if it was deployed",
+                );
+            if !suppressions.suppresses(&d) {
+                out.push(FileDiagnostic {
+                    path: f.path.clone(),
+                    diagnostic: d,
+                });
+            }
+        }
+    }
+    for src in &project.sources {
+        for r in &src.refs {
+            if !matches!(r.language, Language::JavaScript | Language::TypeScript) {
+                continue;
+            }
+            let Some(prefix) = public_prefix(&r.name) else {
+                continue;
+            };
+            if !secret_named(&r.name[prefix.len()..]) || src.suppressed(r.span.start, RULE.id) {
+                continue;
+            }
+            out.push(FileDiagnostic {
+                path: src.path.clone(),
+                diagnostic: Diagnostic::new(
+                    RULE.id,
+                    Severity::Error,
+                    r.span.clone(),
+                    format!(
+                        "`{}` is named as a secret but its `{prefix}` prefix ships it to browsers",
+                        r.name
+                    ),
+                )
+                .key(&r.name)
+                .help(
+                    "drop the prefix and read it only in server code; rotate it if it was deployed",
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        let env = format!(
+            "NEXT_PUBLIC_STRIPE_SECRET_KEY=\nVITE_OPENAI_KEY=sk-proj-{}\nNEXT_PUBLIC_MAPBOX_TOKEN=pk.abc\nNEXT_PUBLIC_FIREBASE_API_KEY=AIzaSy9_k2LmQp4rT7vXz1B3c5D8fG0hJ6nW-ab\nSTRIPE_SECRET_KEY=sk_live_4eC39HqLyjWDarjt4eC39HqL\n",
+            "Ab3_".repeat(12)
+        );
+        let found = project_check(
+            "client-exposed-secret",
+            &[
+                (".env", &env),
+                ("app.ts", "const a = process.env.NEXT_PUBLIC_DB_PASSWORD;\nconst b = process.env.NEXT_PUBLIC_URL;\n"),
+                ("tool.py", "import os\nos.environ['PUBLIC_KEY_PASSWORD']\n"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [
+                (".env".to_owned(), "`NEXT_PUBLIC_STRIPE_SECRET_KEY` is named as a secret but its `NEXT_PUBLIC_` prefix ships it to browsers".to_owned()),
+                (".env".to_owned(), "`VITE_OPENAI_KEY` holds what looks like an OpenAI project API key and its `VITE_` prefix ships it to browsers".to_owned()),
+                ("app.ts".to_owned(), "`NEXT_PUBLIC_DB_PASSWORD` is named as a secret but its `NEXT_PUBLIC_` prefix ships it to browsers".to_owned()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,1 @@
+export const stripe = process.env.NEXT_PUBLIC_STRIPE_SECRET_KEY;
