@@ -393,7 +393,7 @@ fn rules_are_listed_and_explained() {
     let dir = repo(&[]);
     let list = envlint(dir.path(), &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(v["rules"].as_array().unwrap().len(), 27);
+    assert_eq!(v["rules"].as_array().unwrap().len(), 28);
     let one = envlint(dir.path(), &["rules", "substitution-key"]);
     assert!(one.stdout.contains("## Why is this bad?"));
     let none = envlint(dir.path(), &["rules", "nope"]);

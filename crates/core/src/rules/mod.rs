@@ -25,6 +25,7 @@ mod invalid_utf8;
 mod key_without_value;
 mod leading_character;
 mod lowercase_key;
+mod missing_in_env;
 mod missing_in_example;
 mod parse_error;
 mod portability;
@@ -43,6 +44,7 @@ pub(crate) static RULES: &[Rule] = &[
     missing_in_example::RULE,
     unused_in_example::RULE,
     undocumented_key::RULE,
+    missing_in_env::RULE,
     example_missing::RULE,
     env_not_ignored::RULE,
     env_tracked::RULE,

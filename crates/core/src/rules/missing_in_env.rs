@@ -1,0 +1,177 @@
+//! `missing-in-env`: onboarding. The example lists a key the developer's env files lack.
+//!
+//! Only folders that already have a local env file are checked: a fresh CI checkout has
+//! none and must not fail on it, and a developer who has not copied the example yet needs
+//! one step (copy it), not thirty findings. Keys the code reads as required are errors
+//! (the program will stop); the rest are warnings.
+
+use std::collections::{HashMap, HashSet};
+
+use envlint_scan::Kind;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::project::{folder, FileDiagnostic, Project, Role};
+use crate::rule::Rule;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "missing-in-env",
+    summary: "a key the example lists is not set in the local env files",
+    severity: Severity::Warning,
+    default_enabled: true,
+    fix: "none",
+    docs: r##"## What it does
+For each folder that has both an example file and at least one local env file (`.env`,
+`.env.local`, `.env.<mode>`, …), reports the example's keys that none of the local files
+set, and keys the code reads as required that a local file sets to an empty value.
+Platform-provided names are skipped. Folders without a local env file (a fresh CI
+checkout) are not checked.
+
+## Why is this bad?
+The program reads a variable the developer's environment does not have: it stops at
+start-up (required reads) or silently runs with a default.
+
+## Example
+```env
+# .env.example
+DATABASE_URL=
+STRIPE_SECRET_KEY=
+# .env
+DATABASE_URL=postgres://localhost/app   # STRIPE_SECRET_KEY is missing
+```
+
+## Fix
+Set the key in `.env` (ask the team for the value), or delete it from the example if
+nothing needs it any more.
+"##,
+    file: None,
+    line: None,
+    entry: None,
+    project: Some(check),
+};
+
+fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    // The names read as required by the code each example's folder governs.
+    let mut required: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for src in &project.sources {
+        let Some(example) = project.governing_examples(&src.path).first().copied() else {
+            continue;
+        };
+        let dir = folder(&example.path);
+        for r in src.refs.iter().filter(|r| r.kind == Kind::Required) {
+            required.entry(dir).or_default().insert(r.name.as_str());
+        }
+    }
+    let mut done = HashSet::new();
+    for example in project.env_files.iter().filter(|f| f.role == Role::Example) {
+        let dir = folder(&example.path);
+        if !done.insert(dir) {
+            continue; // two examples in one folder: the first speaks for both
+        }
+        let locals: Vec<_> = project
+            .env_files
+            .iter()
+            .filter(|f| f.role == Role::Local && folder(&f.path) == dir)
+            .collect();
+        let Some(first) = locals.first() else {
+            continue;
+        };
+        let set: HashSet<&str> = locals
+            .iter()
+            .flat_map(|f| f.doc.entries().map(|e| e.key(&f.doc)))
+            .collect();
+        let needed = required.get(dir);
+        let is_required = |key: &str| needed.is_some_and(|n| n.contains(key));
+        let suppressions = crate::suppress::Suppressions::from_document(&example.doc);
+        for e in example.doc.entries() {
+            let key = e.key(&example.doc);
+            if set.contains(key) || project.provided(key) {
+                continue;
+            }
+            let (severity, why) = if is_required(key) {
+                (Severity::Error, " and the code requires it")
+            } else {
+                (Severity::Warning, "")
+            };
+            let d = Diagnostic::new(
+                RULE.id,
+                severity,
+                e.key.range(),
+                format!("`{key}` is listed here but not set in {}{why}", first.path),
+            )
+            .key(key)
+            .help(format!("add `{key}=…` to {}", first.path));
+            if !suppressions.suppresses(&d) {
+                out.push(FileDiagnostic {
+                    path: example.path.clone(),
+                    diagnostic: d,
+                });
+            }
+        }
+        // Set but empty, where the code requires a value.
+        for local in &locals {
+            let suppressions = crate::suppress::Suppressions::from_document(&local.doc);
+            for e in local.doc.entries() {
+                let key = e.key(&local.doc);
+                if !e.value(&local.doc).is_empty() || !is_required(key) {
+                    continue;
+                }
+                let d = Diagnostic::new(
+                    RULE.id,
+                    Severity::Error,
+                    e.key.range(),
+                    format!("`{key}` is empty but the code requires a value"),
+                )
+                .key(key)
+                .help("set a value");
+                if !suppressions.suppresses(&d) {
+                    out.push(FileDiagnostic {
+                        path: local.path.clone(),
+                        diagnostic: d,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::*;
+
+    #[test]
+    fn vectors() {
+        let found = project_check(
+            "missing-in-env",
+            &[
+                (".env.example", "A=\nB=\nC=\nCI=\n"),
+                (".env", "A=1\nC=\n"),
+                (".env.local", "B=2\n"),
+                ("app.py", "import os\nos.environ['C']\nos.environ['D']\n"),
+                // No local file here: not checked.
+                ("svc/.env.example", "E=\n"),
+            ],
+        );
+        assert_eq!(
+            found,
+            [(
+                ".env".to_owned(),
+                "`C` is empty but the code requires a value".to_owned()
+            )]
+        );
+        let missing = project_check(
+            "missing-in-env",
+            &[
+                (".env.example", "A=\nB=\n"),
+                (".env", "A=1\n"),
+                ("app.py", "import os\nos.environ['B']\n"),
+            ],
+        );
+        assert_eq!(
+            missing,
+            [(
+                ".env.example".to_owned(),
+                "`B` is listed here but not set in .env and the code requires it".to_owned()
+            )]
+        );
+    }
+}
