@@ -136,7 +136,7 @@ fn values_never_reach_the_output() {
     let secret = "sk-live-4f9c2a7e1b8d6f3a0c5e";
     let text = format!("API_KEY = {secret}\nOTHER={secret} x\n# OLD_KEY={secret}\nBARE {secret}\n");
     let dir = repo(&[(".env", text.as_bytes())]);
-    for format in ["human", "json", "github"] {
+    for format in ["human", "json", "github", "sarif", "concise"] {
         let run = envlint(dir.path(), &["check", "--format", format]);
         assert_eq!(run.code, 1);
         assert!(
@@ -554,4 +554,69 @@ fn git_rules_follow_ignore_files_and_the_index() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn sarif_for_code_scanning() {
+    let dir = fixture("messy");
+    let run = envlint(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_str(&envlint(dir.path(), &["rules", "--format", "json"]).stdout).unwrap();
+    assert_eq!(rules.len(), listed["rules"].as_array().unwrap().len());
+    assert!(rules.iter().all(|r| r["help"]["markdown"]
+        .as_str()
+        .is_some_and(|h| h.contains("## Why is this bad?"))));
+    let results = run0["results"].as_array().unwrap();
+    let json = envlint(dir.path(), &["check", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(results.len(), j["diagnostics"].as_array().unwrap().len());
+    for r in results {
+        // Each result points into the rules table and at a 1-based region.
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert_eq!(
+            r["partialFingerprints"]["envlint/v1"]
+                .as_str()
+                .unwrap()
+                .len(),
+            16
+        );
+    }
+    // Fingerprints survive lines moving: prepend a comment and compare.
+    let fingerprints = |v: &serde_json::Value| {
+        let mut f: Vec<String> = v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["envlint/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        f.sort();
+        f
+    };
+    let before = fingerprints(&v);
+    let env = dir.path().join(".env");
+    let text = std::fs::read_to_string(&env).unwrap();
+    std::fs::write(&env, format!("# moved\n{text}")).unwrap();
+    let moved = envlint(dir.path(), &["check", "--format", "sarif"]);
+    let after = fingerprints(&serde_json::from_str(&moved.stdout).unwrap());
+    assert_eq!(before, after);
+    // SARIF describes findings; other commands refuse it.
+    let refs = envlint(dir.path(), &["refs", "--format", "sarif"]);
+    assert_eq!(refs.code, 2);
+    assert!(refs
+        .stderr
+        .contains("--format sarif is for `envlint check`"));
 }

@@ -112,6 +112,8 @@ enum Format {
     Json,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (`check` only).
+    Sarif,
 }
 
 /// A failure that ends the command with exit code 2.
@@ -119,7 +121,12 @@ struct Fatal(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let sarif_elsewhere =
+        cli.format == Format::Sarif && !matches!(cli.command, Command::Check { .. });
     let result = match &cli.command {
+        _ if sarif_elsewhere => Err(Fatal(
+            "--format sarif is for `envlint check` (SARIF describes findings)".to_owned(),
+        )),
         Command::Check { paths } => check(&cli, paths),
         Command::Fix {
             paths,
@@ -455,7 +462,7 @@ fn render_file(
             };
             human.render(&file, &mut sink);
         }
-        Format::Github | Format::Concise | Format::Json => {
+        Format::Github | Format::Concise | Format::Json | Format::Sarif => {
             let file = FileOutput {
                 path,
                 bytes: doc.to_bytes(),
@@ -503,7 +510,7 @@ fn render_source(
         Format::Human => human.render(&file, &mut sink),
         Format::Github => render::github(&file, &mut sink),
         Format::Concise => render::concise(&file, &mut sink),
-        Format::Json => json.extend(
+        Format::Json | Format::Sarif => json.extend(
             diagnostics
                 .iter()
                 .map(|d| render::json_diagnostic(&file, d)),
@@ -669,6 +676,7 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
                 "summary": {"files": tally.files, "errors": tally.errors, "warnings": tally.warnings},
             })
         )),
+        Format::Sarif => out.write(&format!("{}\n", render::sarif(&json_diags))),
         Format::Human | Format::Concise if !cli.quiet => {
             out.write(&format!("{}\n", tally.sentence()));
         }

@@ -7,6 +7,9 @@
 //! - `json`: the versioned shape of `shared/design/RULES.md`.
 //! - `concise`: one line per finding, `path:line:column: rule: message`.
 //! - `github`: workflow commands that GitHub shows as annotations.
+//! - `sarif`: SARIF 2.1.0 built from the JSON diagnostics, with every rule's help text and
+//!   a fingerprint of rule, path and key (or message) that survives line moves and never
+//!   depends on a value.
 
 use std::fmt;
 
@@ -283,4 +286,100 @@ fn escape_data(s: &str) -> String {
 
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// SARIF 2.1.0 for the diagnostics of a `check` run (each as [`json_diagnostic`] made it).
+pub(crate) fn sarif(diagnostics: &[Value]) -> Value {
+    let rules = envlint_core::rules();
+    let descriptors: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "shortDescription": {"text": r.summary},
+                "help": {"text": r.docs, "markdown": r.docs},
+                "defaultConfiguration": {"level": sarif_level(r.severity.as_str()), "enabled": r.default_enabled},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let rule = d["rule"].as_str().unwrap_or_default();
+            let path = d["path"].as_str().unwrap_or_default();
+            // The key names what the finding is about; file-level findings have none and
+            // their message (which never holds a value) takes its place.
+            let subject = d["key"]
+                .as_str()
+                .or_else(|| d["message"].as_str())
+                .unwrap_or_default();
+            json!({
+                "ruleId": rule,
+                "ruleIndex": rules.iter().position(|r| r.id == rule),
+                "level": sarif_level(d["severity"].as_str().unwrap_or_default()),
+                "message": {"text": d["message"]},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": d["line"],
+                            "startColumn": d["column"],
+                            "endLine": d["end_line"],
+                            "endColumn": d["end_column"],
+                        },
+                    },
+                }],
+                "partialFingerprints": {
+                    "envlint/v1": format!("{:016x}", fnv1a(&[rule, path, subject])),
+                },
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "envlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": descriptors,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+fn sarif_level(severity: &str) -> &'static str {
+    match severity {
+        "error" => "error",
+        "warning" => "warning",
+        _ => "note",
+    }
+}
+
+/// A relative URI reference: `/`-separated, with bytes outside the unreserved set encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// FNV-1a over the parts with a separator: stable across Rust versions and platforms,
+/// unlike `DefaultHasher`.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.as_bytes().iter().chain(&[0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
 }
