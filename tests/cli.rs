@@ -620,3 +620,74 @@ fn sarif_for_code_scanning() {
         .stderr
         .contains("--format sarif is for `envlint check`"));
 }
+
+#[test]
+fn baseline_hides_known_findings_and_reports_new_ones() {
+    let dir = fixture("messy");
+    let write = envlint(
+        dir.path(),
+        &["check", "--write-baseline", "envlint-baseline.json"],
+    );
+    assert_eq!(write.code, 0, "{}", write.stderr);
+    assert!(write.stdout.is_empty(), "{}", write.stdout);
+    let text = std::fs::read_to_string(dir.path().join("envlint-baseline.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+    // Names only: the fixture's values are not in the file.
+    let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+    for line in env.lines() {
+        if let Some((_, value)) = line.split_once('=') {
+            let value = value.trim().trim_matches('"');
+            if value.len() >= 6 {
+                assert!(!text.contains(value), "baseline holds a value: {value}");
+            }
+        }
+    }
+
+    let clean = envlint(
+        dir.path(),
+        &["check", "--baseline", "envlint-baseline.json"],
+    );
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    assert!(clean.stdout.starts_with("No problems"), "{}", clean.stdout);
+    assert!(clean
+        .stderr
+        .contains("known findings hidden by the baseline"));
+
+    // Lines moving does not matter; a new finding does.
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("# moved\n{env}new_lower=1\n"),
+    )
+    .unwrap();
+    let new = envlint(
+        dir.path(),
+        &[
+            "check",
+            "--baseline",
+            "envlint-baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(new.code, 1);
+    let found: Vec<&str> = new.stdout.lines().filter(|l| l.contains(": ")).collect();
+    assert!(
+        found.iter().all(|l| l.contains("new_lower")),
+        "only the new key is reported: {found:?}"
+    );
+    assert!(!found.is_empty());
+
+    // A file that is not a baseline is a clear error.
+    std::fs::write(dir.path().join("bad.json"), "{\"findings\": 3}").unwrap();
+    let bad = envlint(dir.path(), &["check", "--baseline", "bad.json"]);
+    assert_eq!(bad.code, 2);
+    assert_eq!(bad.stderr.lines().count(), 1, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("not an envlint baseline"),
+        "{}",
+        bad.stderr
+    );
+    let missing = envlint(dir.path(), &["check", "--baseline", "nope.json"]);
+    assert_eq!(missing.code, 2);
+}

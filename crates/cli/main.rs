@@ -7,6 +7,7 @@
 //! the exit code says so.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod baseline;
 mod discover;
 mod git;
 mod refs;
@@ -67,6 +68,12 @@ enum Command {
     Check {
         /// Files or folders (default: the current folder).
         paths: Vec<PathBuf>,
+        /// Hide the findings recorded in this baseline; report only new ones.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record every current finding in FILE (rule, path and key, never a value) and exit 0.
+        #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+        write_baseline: Option<PathBuf>,
     },
     /// Apply safe fixes to env files.
     Fix {
@@ -127,7 +134,11 @@ fn main() -> ExitCode {
         _ if sarif_elsewhere => Err(Fatal(
             "--format sarif is for `envlint check` (SARIF describes findings)".to_owned(),
         )),
-        Command::Check { paths } => check(&cli, paths),
+        Command::Check {
+            paths,
+            baseline,
+            write_baseline,
+        } => check(&cli, paths, baseline.as_deref(), write_baseline.as_deref()),
         Command::Fix {
             paths,
             diff,
@@ -596,9 +607,19 @@ fn project_findings(
     (project.env_files, by_path, files.len())
 }
 
-fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
+fn check(
+    cli: &Cli,
+    paths: &[PathBuf],
+    baseline: Option<&Path>,
+    write_baseline: Option<&Path>,
+) -> Result<u8, Fatal> {
     let paths = default_paths(paths);
     let setup = setup(cli, &paths)?;
+    let mut known = match baseline {
+        Some(file) => baseline::Baseline::load(file).map_err(Fatal)?,
+        None => baseline::Baseline::default(),
+    };
+    let mut recorder = baseline::Recorder::default();
     let linted = lint_all(&setup.files, &setup.settings);
     let human = Human::new(color(cli));
     let mut out = Stdout::new();
@@ -639,8 +660,10 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
             diagnostics.extend(more);
             diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
         }
+        known.filter(&file.path, &mut diagnostics);
+        recorder.add(&file.path, &diagnostics);
         tally.add(&diagnostics);
-        if diagnostics.is_empty() {
+        if diagnostics.is_empty() || write_baseline.is_some() {
             continue;
         }
         render_file(
@@ -651,8 +674,13 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
             &mut json_diags,
         );
     }
-    for (path, diagnostics) in by_path {
+    for (path, mut diagnostics) in by_path {
+        known.filter(&path, &mut diagnostics);
+        recorder.add(&path, &diagnostics);
         tally.add(&diagnostics);
+        if diagnostics.is_empty() || write_baseline.is_some() {
+            continue;
+        }
         match std::fs::read(&path) {
             Ok(bytes) => render_file(
                 cli,
@@ -666,6 +694,28 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Fatal> {
     }
     for e in &io_errors {
         eprintln!("envlint: error: {e}");
+    }
+    if let Some(file) = write_baseline {
+        if !io_errors.is_empty() {
+            return Err(Fatal(format!(
+                "not writing {}: some files could not be read",
+                file.display()
+            )));
+        }
+        recorder.write(file).map_err(Fatal)?;
+        eprintln!(
+            "envlint: wrote {} findings to {}; check with `--baseline {}` to see only new ones",
+            recorder.total(),
+            file.display(),
+            file.display()
+        );
+        return Ok(0);
+    }
+    if known.hidden > 0 && !cli.quiet {
+        eprintln!(
+            "envlint: note: {} known findings hidden by the baseline",
+            known.hidden
+        );
     }
     match cli.format {
         Format::Json => out.write(&format!(
