@@ -135,7 +135,9 @@ fn github_annotations() {
 fn values_never_reach_the_output() {
     let secret = "sk-live-4f9c2a7e1b8d6f3a0c5e";
     let text = format!("API_KEY = {secret}\nOTHER={secret} x\n# OLD_KEY={secret}\nBARE {secret}\n");
-    let dir = repo(&[(".env", text.as_bytes())]);
+    // A credential written in code is masked in code frames too, in every frame it shows.
+    let code = "import os\nAPI_SECRET = \"4f9c2a7eQz8Lm2Xv7Pz4Rt\"\nos.environ['MISSING']\n";
+    let dir = repo(&[(".env", text.as_bytes()), ("app.py", code.as_bytes())]);
     for format in ["human", "json", "github", "sarif", "concise"] {
         let run = envlint(dir.path(), &["check", "--format", format]);
         assert_eq!(run.code, 1);
@@ -146,6 +148,11 @@ fn values_never_reach_the_output() {
         );
         assert!(!run.stderr.contains("4f9c2a7e"));
     }
+    let human = envlint(dir.path(), &["check"]).stdout;
+    assert!(
+        human.contains("hardcoded-secret") && human.contains("API_SECRET = \"****"),
+        "{human}"
+    );
     let shown = envlint(dir.path(), &["check", "--show-values"]);
     assert!(
         shown.stdout.contains("4f9c2a7e"),
@@ -393,7 +400,7 @@ fn rules_are_listed_and_explained() {
     let dir = repo(&[]);
     let list = envlint(dir.path(), &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(v["rules"].as_array().unwrap().len(), 28);
+    assert_eq!(v["rules"].as_array().unwrap().len(), 29);
     let one = envlint(dir.path(), &["rules", "substitution-key"]);
     assert!(one.stdout.contains("## Why is this bad?"));
     let none = envlint(dir.path(), &["rules", "nope"]);

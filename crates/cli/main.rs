@@ -509,7 +509,7 @@ fn render_source(
     let file = FileOutput {
         path,
         bytes: if cli.format == Format::Human {
-            display = envlint_core::mask::display_source(bytes.clone());
+            display = envlint_core::mask::display_source(bytes.clone(), cli.show_values);
             &display
         } else {
             &bytes
@@ -578,8 +578,9 @@ fn project_findings(
     let Ok((files, _)) = refs::source_files(paths, false) else {
         return (env_files, by_path, 0);
     };
+    let secrets = settings.is_enabled("hardcoded-secret");
     let scanned = par_map(&files, |(path, language)| {
-        refs::scan_source(path, *language)
+        refs::scan_project_source(path, *language, secrets)
     });
     let mut project = Project {
         env_files,
@@ -588,16 +589,14 @@ fn project_findings(
         ..Project::default()
     };
     for ((path, _), result) in files.iter().zip(scanned) {
-        if let Some((scan, directives, line_starts)) = result {
-            if scan.refs.is_empty() && scan.dynamic.is_empty() {
-                continue;
-            }
+        if let Some(found) = result {
             project.sources.push(SourceFile {
                 path: shown_path(path),
-                refs: scan.refs,
-                dynamic: scan.dynamic,
-                directives,
-                line_starts,
+                refs: found.scan.refs,
+                dynamic: found.scan.dynamic,
+                directives: found.directives,
+                line_starts: found.line_starts,
+                secrets: found.secrets,
             });
         }
     }

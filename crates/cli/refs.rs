@@ -207,26 +207,53 @@ pub(crate) fn stats_note(stats: &Stats) -> Option<String> {
     ))
 }
 
-/// A source file scanned for the project rules (spans kept, text not).
-pub(crate) fn scan_source(
+/// What `check` needs from one source file: its reads and, when `secrets` is on, the
+/// credentials written in it. `None` when it has neither (or cannot be read as UTF-8).
+pub(crate) struct ProjectScan {
+    pub(crate) scan: Scan,
+    pub(crate) directives: Vec<envlint_scan::Directive>,
+    pub(crate) line_starts: Vec<u32>,
+    pub(crate) secrets: Vec<envlint_core::secret::Hit>,
+}
+
+/// Reads a source file once for both the reference scan and the secret scan. Minified
+/// files (very long lines) are not parsed for reads, but a credential in one is still
+/// reported: the text scan is linear.
+pub(crate) fn scan_project_source(
     path: &PathBuf,
     language: Language,
-) -> Option<(Scan, Vec<envlint_scan::Directive>, Vec<u32>)> {
+    secrets: bool,
+) -> Option<ProjectScan> {
     let meta = std::fs::metadata(path).ok()?;
     if meta.len() > MAX_SOURCE_BYTES {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    if !envlint_scan::might_read_env(language, &bytes)
-        || (bytes.len() > MAX_LINE_BYTES && longest_line(&bytes) > MAX_LINE_BYTES)
-    {
+    let reads = envlint_scan::might_read_env(language, &bytes)
+        && !(bytes.len() > MAX_LINE_BYTES && longest_line(&bytes) > MAX_LINE_BYTES);
+    if !reads && !secrets {
         return None;
     }
     let text = std::str::from_utf8(&bytes).ok()?;
-    let scan = envlint_scan::scan(path, text)?;
-    let directives = envlint_scan::directives(text);
-    let starts = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', &bytes).map(|i| (i + 1) as u32))
-        .collect();
-    Some((scan, directives, starts))
+    let hits = if secrets {
+        envlint_core::secret::scan_text(text)
+    } else {
+        Vec::new()
+    };
+    let scan = if reads {
+        envlint_scan::scan(path, text).unwrap_or_default()
+    } else {
+        Scan::default()
+    };
+    if scan.refs.is_empty() && scan.dynamic.is_empty() && hits.is_empty() {
+        return None;
+    }
+    Some(ProjectScan {
+        scan,
+        directives: envlint_scan::directives(text),
+        line_starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', &bytes).map(|i| (i + 1) as u32))
+            .collect(),
+        secrets: hits,
+    })
 }

@@ -90,9 +90,17 @@ pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usiz
 }
 
 /// The text to show in code frames of a source file: control characters and invalid UTF-8
-/// become `?` (same length, so spans stay valid). Source is shown as written.
-pub fn display_source(mut bytes: Vec<u8>) -> Vec<u8> {
+/// become `?` (same length, so spans stay valid). Source is shown as written, except the
+/// credentials [`crate::secret::scan_text`] finds, which become `*` byte for byte unless
+/// `show_values` (a frame around any finding may include a line holding one).
+pub fn display_source(mut bytes: Vec<u8>, show_values: bool) -> Vec<u8> {
     sanitize(&mut bytes);
+    if !show_values {
+        let hits = std::str::from_utf8(&bytes).map(crate::secret::scan_text);
+        for hit in hits.unwrap_or_default() {
+            bytes[hit.span].fill(b'*');
+        }
+    }
     bytes
 }
 

@@ -69,6 +69,8 @@ pub struct SourceFile {
     pub directives: Vec<envlint_scan::Directive>,
     /// 0-based line of each byte offset's line start (for directives).
     pub line_starts: Vec<u32>,
+    /// Credentials written in the file (see [`crate::secret::scan_text`]).
+    pub secrets: Vec<crate::secret::Hit>,
 }
 
 impl SourceFile {

@@ -20,6 +20,7 @@ mod env_tracked;
 mod example_ignored;
 mod example_missing;
 mod extra_blank_line;
+mod hardcoded_secret;
 mod incorrect_delimiter;
 mod invalid_utf8;
 mod key_without_value;
@@ -51,6 +52,7 @@ pub(crate) static RULES: &[Rule] = &[
     example_ignored::RULE,
     secret_in_example::RULE,
     client_exposed_secret::RULE,
+    hardcoded_secret::RULE,
     dynamic_read::RULE,
     // .env file rules.
     parse_error::RULE,
@@ -279,6 +281,7 @@ pub(crate) mod test_support {
                     line_starts: std::iter::once(0)
                         .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
                         .collect(),
+                    secrets: crate::secret::scan_text(text),
                 });
             } else {
                 project.env_files.push(EnvFile {
