@@ -698,3 +698,47 @@ fn baseline_hides_known_findings_and_reports_new_ones() {
     let missing = envlint(dir.path(), &["check", "--baseline", "nope.json"]);
     assert_eq!(missing.code, 2);
 }
+
+#[test]
+fn ignore_keys_and_platform_keys_from_the_configuration() {
+    let dir = repo(&[
+        (".gitignore", b".env\n"),
+        (".env.example", b"LEGACY_HOST=\nUSED=\n"),
+        (".env", b"USED=1\nLEGACY_PORT=2\n"),
+        (
+            "app.py",
+            b"import os\nos.environ['USED']\nos.environ['ACME_DEPLOY_ID']\nos.environ['LEGACY_MODE']\n",
+        ),
+    ]);
+    let before = envlint(dir.path(), &["check", "--format", "concise"]);
+    for name in [
+        "LEGACY_HOST",
+        "LEGACY_PORT",
+        "LEGACY_MODE",
+        "ACME_DEPLOY_ID",
+    ] {
+        assert!(before.stdout.contains(name), "{name}: {}", before.stdout);
+    }
+    std::fs::write(
+        dir.path().join("envlint.toml"),
+        "ignore-keys = [\"LEGACY_*\"]\nplatform-keys = [\"ACME_*\"]\n",
+    )
+    .unwrap();
+    let after = envlint(dir.path(), &["check"]);
+    assert_eq!(
+        (after.code, after.stdout.as_str()),
+        (0, "No problems in 3 files.\n")
+    );
+    std::fs::write(
+        dir.path().join("envlint.toml"),
+        "ignore-keys = [\"A*B*\"]\n",
+    )
+    .unwrap();
+    let bad = envlint(dir.path(), &["check"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("bad pattern `A*B*` in ignore-keys"),
+        "{}",
+        bad.stderr
+    );
+}

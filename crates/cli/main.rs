@@ -586,6 +586,7 @@ fn project_findings(
         env_files,
         git,
         source_paths: files.iter().map(|(p, _)| shown_path(p)).collect(),
+        extra_platform: settings.platform_keys.clone(),
         ..Project::default()
     };
     for ((path, _), result) in files.iter().zip(scanned) {

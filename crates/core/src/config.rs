@@ -31,6 +31,14 @@ pub struct Config {
     /// Glob patterns of paths the walker skips (relative to the configuration's folder).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Variable names no project rule reports (`LEGACY_*`, `*_DEBUG`, or exact names):
+    /// read by tooling outside the code, or deliberately undocumented.
+    #[serde(default)]
+    pub ignore_keys: Vec<String>,
+    /// Names the platform sets (`RENDER_*`, `MY_ORCHESTRATOR_ID`), added to the built-in
+    /// list: never missing from the example or the env files.
+    #[serde(default)]
+    pub platform_keys: Vec<String>,
 }
 
 /// Which kind of file a configuration came from: decides where the `envlint` table is.
@@ -77,6 +85,16 @@ pub enum ConfigError {
         rule: String,
         /// The value as written.
         value: String,
+    },
+    /// A key pattern that is empty or has more than one `*`.
+    #[error(
+        "bad pattern `{pattern}` in {field}: write a name, `PREFIX_*`, `*_SUFFIX` or `PRE*SUF`"
+    )]
+    BadKeyPattern {
+        /// `ignore-keys` or `platform-keys`.
+        field: &'static str,
+        /// The pattern as written.
+        pattern: String,
     },
 }
 
@@ -163,6 +181,10 @@ impl Config {
 pub struct Settings {
     enabled: HashMap<&'static str, bool>,
     severity: HashMap<&'static str, Severity>,
+    /// See [`Config::ignore_keys`].
+    pub ignore_keys: Vec<String>,
+    /// See [`Config::platform_keys`].
+    pub platform_keys: Vec<String>,
 }
 
 impl Default for Settings {
@@ -170,6 +192,8 @@ impl Default for Settings {
         Settings::resolve(&Config::default(), &[], &[]).unwrap_or_else(|_| Settings {
             enabled: HashMap::new(),
             severity: HashMap::new(),
+            ignore_keys: Vec::new(),
+            platform_keys: Vec::new(),
         })
     }
 }
@@ -249,7 +273,26 @@ impl Settings {
             };
             severity.insert(id, sev);
         }
-        Ok(Settings { enabled, severity })
+        for (field, patterns) in [
+            ("ignore-keys", &config.ignore_keys),
+            ("platform-keys", &config.platform_keys),
+        ] {
+            if let Some(bad) = patterns
+                .iter()
+                .find(|p| p.is_empty() || p.matches('*').count() > 1)
+            {
+                return Err(ConfigError::BadKeyPattern {
+                    field,
+                    pattern: bad.clone(),
+                });
+            }
+        }
+        Ok(Settings {
+            enabled,
+            severity,
+            ignore_keys: config.ignore_keys.clone(),
+            platform_keys: config.platform_keys.clone(),
+        })
     }
 
     /// Whether the rule runs.

@@ -313,6 +313,14 @@ pub fn lint_project(project: &Project, settings: &Settings) -> Vec<FileDiagnosti
             }
         }
     }
+    if !settings.ignore_keys.is_empty() {
+        out.retain(|d| {
+            d.diagnostic
+                .key
+                .as_deref()
+                .is_none_or(|k| !settings.ignore_keys.iter().any(|p| matches_pattern(p, k)))
+        });
+    }
     for d in &mut out {
         if let Some(sev) = settings.severity_override(d.diagnostic.rule) {
             d.diagnostic.severity = sev;
