@@ -742,3 +742,49 @@ fn ignore_keys_and_platform_keys_from_the_configuration() {
         bad.stderr
     );
 }
+
+/// The fixture projects of `tests/fixtures/projects`, each in a fresh git repository.
+/// `gitignore` becomes `.gitignore` (a real one would hide the fixture's files from
+/// envlint's own repository); `stage` lists files to `git add` first.
+fn project(name: &str) -> Option<tempfile::TempDir> {
+    if !git_available() {
+        eprintln!("skipped {name}: git is not installed, so no file can be staged");
+        return None;
+    }
+    let dir = fixture(&format!("projects/{name}"));
+    let root = dir.path();
+    if root.join("gitignore").exists() {
+        std::fs::rename(root.join("gitignore"), root.join(".gitignore")).unwrap();
+    }
+    if let Ok(stage) = std::fs::read_to_string(root.join("stage")) {
+        std::fs::remove_file(root.join("stage")).unwrap();
+        for path in stage.lines() {
+            let ok = Command::new("git")
+                .args(["add", "-f", path])
+                .current_dir(root)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+    }
+    Some(dir)
+}
+
+#[test]
+fn fixture_projects_report_what_a_fresh_clone_needs() {
+    for name in [
+        "nextjs",
+        "django",
+        "axum",
+        "monorepo",
+        "committed-env",
+        "example-hidden",
+    ] {
+        let Some(dir) = project(name) else { continue };
+        let run = envlint(dir.path(), &["check", "--format", "concise"]);
+        insta::assert_snapshot!(
+            format!("project_{name}"),
+            format!("exit {}\n{}{}", run.code, run.stdout, run.stderr)
+        );
+    }
+}

@@ -13,7 +13,8 @@ pub(crate) const RULE: Rule = Rule {
     docs: r##"## What it does
 Reports keys of an example file that no source file under the example's folder reads.
 Keys that a dynamic read's hint covers (`process.env[`APP_${x}`]` covers `APP_*`) are not
-reported, nor are keys read case-insensitively (pydantic-settings). Folders without any
+reported, nor are keys read case-insensitively (pydantic-settings), nor names the platform
+or libraries read (`RUST_LOG`, `NODE_OPTIONS`, `TZ`, `platform-keys`). Folders without any
 source file envlint reads are not judged.
 
 ## Why is this bad?
@@ -58,7 +59,9 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                     .iter()
                     .any(|d| d.hint.as_deref().is_some_and(|h| matches_pattern(h, key)))
             });
-            if read {
+            // Names the platform or a library reads (`RUST_LOG`, `NODE_OPTIONS`, `TZ`) are
+            // read outside the code: documenting them is right.
+            if read || project.provided(key) {
                 continue;
             }
             let d = Diagnostic::new(
