@@ -582,11 +582,22 @@ fn project_findings(
     let scanned = par_map(&files, |(path, language)| {
         refs::scan_project_source(path, *language, secrets)
     });
+    let package_json_dirs = env_files
+        .iter()
+        .map(|f| envlint_core::project::folder(&f.path))
+        .filter(|dir| {
+            Path::new(if dir.is_empty() { "." } else { dir })
+                .join("package.json")
+                .is_file()
+        })
+        .map(str::to_owned)
+        .collect();
     let mut project = Project {
         env_files,
         git,
         source_paths: files.iter().map(|(p, _)| shown_path(p)).collect(),
         extra_platform: settings.platform_keys.clone(),
+        package_json_dirs,
         ..Project::default()
     };
     for ((path, _), result) in files.iter().zip(scanned) {

@@ -56,6 +56,37 @@ pub struct EnvFile {
     pub doc: Document,
 }
 
+impl EnvFile {
+    /// A JavaScript framework's committed defaults: `.env.development`, `.env.production`,
+    /// `.env.test` next to a `package.json` (Next.js, Vite, Create React App and Nuxt load
+    /// them by mode and tell users to commit them; only `.env*.local` is private). `.env`
+    /// itself is not one (it is the classic leak), nor is a Django or Rust project's
+    /// `.env.production`.
+    pub fn is_mode_defaults(&self, project: &Project) -> bool {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        matches!(name, ".env.development" | ".env.production" | ".env.test")
+            && project.package_json_dirs.contains(folder(&self.path))
+    }
+
+    /// Whether any value looks like a credential, or a secret-named key has a value.
+    pub fn holds_secrets(&self) -> bool {
+        self.doc.entries().any(|e| {
+            let (key, value) = (e.key(&self.doc), e.value(&self.doc));
+            crate::secret::detect(Some(key), value).is_some()
+                || (crate::secret::is_secret_name(key)
+                    && !value.is_empty()
+                    && !crate::secret::is_placeholder(value))
+        })
+    }
+
+    /// Whether git publishing this file is a problem: it holds values, and it is not a
+    /// framework's defaults file free of secrets.
+    pub fn must_stay_private(&self, project: &Project) -> bool {
+        let has_values = self.doc.entries().any(|e| !e.value(&self.doc).is_empty());
+        has_values && (!self.is_mode_defaults(project) || self.holds_secrets())
+    }
+}
+
 /// A source file of the project.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -126,6 +157,9 @@ pub struct Project {
     pub source_paths: Vec<String>,
     /// Extra names the platform provides (from configuration).
     pub extra_platform: Vec<String>,
+    /// Folders (as in [`EnvFile::path`]) that hold a `package.json`: where framework mode
+    /// files are committed defaults (see [`EnvFile::is_mode_defaults`]).
+    pub package_json_dirs: HashSet<String>,
     /// What git says about the env files; `None` outside a repository (git rules skipped).
     pub git: Option<GitFacts>,
 }

@@ -14,7 +14,10 @@ pub(crate) const RULE: Rule = Rule {
 Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that holds at least
 one non-empty value and that no git ignore rule covers: no `.gitignore` at any level, nor
 `.git/info/exclude`, nor the global excludes file. Skipped outside a git repository. A file
-git already tracks is left to `env-tracked`, which says more.
+git already tracks is left to `env-tracked`, which says more. Framework defaults files
+(`.env.development`, `.env.production`, `.env.test` next to a `package.json`, which
+Next.js, Vite and Create React App tell users to commit) are reported only when they hold a secret-looking value or a
+secret-named key with a value.
 
 ## Why is this bad?
 The next `git add .` publishes every secret in it. Committed `.env` files are the most
@@ -37,8 +40,10 @@ Add the file (or `.env*` with `!.env.example`) to `.gitignore`. `envlint fix` wi
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     let Some(git) = &project.git else { return };
     for f in project.env_files.iter().filter(|f| f.role == Role::Local) {
-        let has_values = f.doc.entries().any(|e| !e.value(&f.doc).is_empty());
-        if !has_values || git.ignored.contains(&f.path) || git.tracked.contains(&f.path) {
+        if !f.must_stay_private(project)
+            || git.ignored.contains(&f.path)
+            || git.tracked.contains(&f.path)
+        {
             continue;
         }
         out.push(FileDiagnostic::whole_file(
@@ -71,6 +76,34 @@ mod tests {
             &[],
         );
         assert_eq!(found.len(), 1);
+        // Framework defaults: public values pass, a secret does not.
+        let modes = project_check_git(
+            "env-not-ignored",
+            &[
+                ("package.json", "{}"),
+                (
+                    ".env.development",
+                    "NEXT_PUBLIC_SITE_URL=http://localhost:3000\n",
+                ),
+                (
+                    ".env.production",
+                    "SITE_URL=https://shop.test\nSESSION_SECRET=q8Xv2LmZ9tPw4RkN7bYc\n",
+                ),
+                (".env.test", "API_TOKEN=\n"),
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(modes.len(), 1);
+        assert_eq!(modes[0].0, ".env.production");
+        // Without a package.json the same file is private (a Django `.env.production`).
+        let django = project_check_git(
+            "env-not-ignored",
+            &[(".env.development", "SITE_URL=http://localhost:3000\n")],
+            &[],
+            &[],
+        );
+        assert_eq!(django.len(), 1);
         let tracked = project_check_git("env-not-ignored", &[(".env", "A=1\n")], &[], &[".env"]);
         assert!(tracked.is_empty(), "env-tracked reports it");
         assert_eq!(

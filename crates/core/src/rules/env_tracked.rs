@@ -13,7 +13,10 @@ pub(crate) const RULE: Rule = Rule {
     docs: r##"## What it does
 Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that is in the git
 index, committed or staged, whatever `.gitignore` says (ignore rules do not untrack files).
-Skipped outside a git repository.
+Skipped outside a git repository. Framework defaults files (`.env.development`,
+`.env.production`, `.env.test` next to a `package.json`, meant to be committed by Next.js,
+Vite and Create React App) are reported only when they hold a secret-looking value or a secret-named key with a
+value.
 
 ## Why is this bad?
 Its values are (or will be) in the history, on every clone and fork. Ignoring it now does not
@@ -35,7 +38,8 @@ removing it from the index does not remove it from history.
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     let Some(git) = &project.git else { return };
     for f in project.env_files.iter().filter(|f| f.role == Role::Local) {
-        if !git.tracked.contains(&f.path) {
+        let public_defaults = f.is_mode_defaults(project) && !f.holds_secrets();
+        if !git.tracked.contains(&f.path) || public_defaults {
             continue;
         }
         out.push(FileDiagnostic::whole_file(
@@ -61,9 +65,14 @@ mod tests {
     fn vectors() {
         let found = project_check_git(
             "env-tracked",
-            &[(".env", "A=1\n"), (".env.example", "A=\n")],
+            &[
+                (".env", "A=1\n"),
+                (".env.example", "A=\n"),
+                ("package.json", "{}"),
+                (".env.development", "VITE_API_URL=http://localhost:8080\n"),
+            ],
             &[".env"],
-            &[".env", ".env.example"],
+            &[".env", ".env.example", ".env.development"],
         );
         assert_eq!(
             found,

@@ -270,7 +270,10 @@ pub(crate) mod test_support {
         for (path, text) in files {
             let name = path.rsplit('/').next().unwrap_or(path);
             let p = std::path::Path::new(path);
-            if envlint_scan::Language::of(p).is_some() {
+            if name == "package.json" {
+                let dir = crate::project::folder(path).to_owned();
+                project.package_json_dirs.insert(dir);
+            } else if envlint_scan::Language::of(p).is_some() {
                 let scan = envlint_scan::scan(p, text).unwrap_or_default();
                 project.source_paths.push((*path).to_owned());
                 project.sources.push(SourceFile {
