@@ -709,6 +709,8 @@ fn ignore_keys_and_platform_keys_from_the_configuration() {
             "app.py",
             b"import os\nos.environ['USED']\nos.environ['ACME_DEPLOY_ID']\nos.environ['LEGACY_MODE']\n",
         ),
+        // `exclude` keeps test data out of the source walk too.
+        ("fixtures/creds.py", b"API_SECRET = 'q8Xv2LmZ9tPw4RkN7bYc'\n"),
     ]);
     let before = envlint(dir.path(), &["check", "--format", "concise"]);
     for name in [
@@ -716,12 +718,13 @@ fn ignore_keys_and_platform_keys_from_the_configuration() {
         "LEGACY_PORT",
         "LEGACY_MODE",
         "ACME_DEPLOY_ID",
+        "hardcoded-secret",
     ] {
         assert!(before.stdout.contains(name), "{name}: {}", before.stdout);
     }
     std::fs::write(
         dir.path().join("envlint.toml"),
-        "ignore-keys = [\"LEGACY_*\"]\nplatform-keys = [\"ACME_*\"]\n",
+        "exclude = [\"fixtures/**\"]\nignore-keys = [\"LEGACY_*\"]\nplatform-keys = [\"ACME_*\"]\n",
     )
     .unwrap();
     let after = envlint(dir.path(), &["check"]);

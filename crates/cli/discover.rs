@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ignore::overrides::OverrideBuilder;
+use ignore::overrides::{Override, OverrideBuilder};
 use ignore::WalkBuilder;
 
 /// Folders that hold other people's files or generated output, never the project's own env
@@ -60,23 +60,25 @@ pub(crate) struct PathError {
     pub(crate) message: String,
 }
 
+/// The configured `exclude` globs (relative to `root`) as a walker override: the env-file
+/// walk and the source walk of `check` both skip what they match.
+pub(crate) fn excludes(exclude: &[String], root: &Path) -> Result<Override, String> {
+    let mut b = OverrideBuilder::new(root);
+    for glob in exclude {
+        b.add(&format!("!{glob}"))
+            .map_err(|e| format!("invalid exclude pattern `{glob}`: {e}"))?;
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
 /// The env files under `paths`, sorted and deduplicated. Explicit files are always
-/// included, whatever their name. `exclude` globs are relative to `exclude_root`.
+/// included, whatever their name; `overrides` holds the configured exclusions.
 pub(crate) fn env_files(
     paths: &[PathBuf],
-    exclude: &[String],
-    exclude_root: &Path,
+    overrides: &Override,
 ) -> Result<(Vec<PathBuf>, Vec<PathError>), String> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    let overrides = {
-        let mut b = OverrideBuilder::new(exclude_root);
-        for glob in exclude {
-            b.add(&format!("!{glob}"))
-                .map_err(|e| format!("invalid exclude pattern `{glob}`: {e}"))?;
-        }
-        b.build().map_err(|e| e.to_string())?
-    };
     for path in paths {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,

@@ -207,6 +207,8 @@ fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 struct Setup {
     settings: Settings,
+    /// The configured `exclude` globs, for the source walk too.
+    excludes: ignore::overrides::Override,
     files: Vec<PathBuf>,
     walk_errors: Vec<discover::PathError>,
 }
@@ -222,10 +224,11 @@ fn setup(cli: &Cli, paths: &[PathBuf]) -> Result<Setup, Fatal> {
             _ => Fatal(e.to_string()),
         }
     })?;
-    let (files, walk_errors) =
-        discover::env_files(paths, &loaded.config.exclude, &loaded.root).map_err(Fatal)?;
+    let excludes = discover::excludes(&loaded.config.exclude, &loaded.root).map_err(Fatal)?;
+    let (files, walk_errors) = discover::env_files(paths, &excludes).map_err(Fatal)?;
     Ok(Setup {
         settings,
+        excludes,
         files,
         walk_errors,
     })
@@ -300,7 +303,12 @@ fn lint_all(files: &[PathBuf], settings: &Settings) -> Vec<Linted> {
 
 fn refs_command(cli: &Cli, paths: &[PathBuf], include_skipped: bool) -> Result<u8, Fatal> {
     let paths = default_paths(paths);
-    let (files, walk_errors) = refs::source_files(&paths, include_skipped).map_err(Fatal)?;
+    let (files, walk_errors) = refs::source_files(
+        &paths,
+        include_skipped,
+        &ignore::overrides::Override::empty(),
+    )
+    .map_err(Fatal)?;
     let results = par_map(&files, |(path, language)| refs::scan_file(path, *language));
     let mut stats = refs::Stats {
         files: files.len(),
@@ -560,13 +568,14 @@ fn git_facts(paths: &[PathBuf], settings: &Settings, env_files: &[EnvFile]) -> O
 /// files. Returns the findings by shown path, and how many source files were found.
 fn project_findings(
     paths: &[PathBuf],
-    settings: &Settings,
+    setup: &Setup,
     env_files: Vec<EnvFile>,
 ) -> (
     Vec<EnvFile>,
     std::collections::BTreeMap<String, Vec<Diagnostic>>,
     usize,
 ) {
+    let (settings, excludes) = (&setup.settings, &setup.excludes);
     let mut by_path: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
     let on = envlint_core::rules()
         .iter()
@@ -575,7 +584,7 @@ fn project_findings(
         return (env_files, by_path, 0);
     }
     let git = git_facts(paths, settings, &env_files);
-    let Ok((files, _)) = refs::source_files(paths, false) else {
+    let Ok((files, _)) = refs::source_files(paths, false, excludes) else {
         return (env_files, by_path, 0);
     };
     let secrets = settings.is_enabled("hardcoded-secret");
@@ -664,7 +673,7 @@ fn check(
             Err(e) => io_errors.push(e),
         }
     }
-    let (env_files, mut by_path, sources) = project_findings(&paths, &setup.settings, env_files);
+    let (env_files, mut by_path, sources) = project_findings(&paths, &setup, env_files);
     tally.files += sources;
     for (file, (path, mut diagnostics)) in env_files.into_iter().zip(lint_diags) {
         if let Some(more) = by_path.remove(&file.path) {

@@ -60,7 +60,11 @@ pub(crate) struct Stats {
 /// Source files to scan, and problems met while walking.
 type Walked = (Vec<(PathBuf, Language)>, Vec<String>);
 
-pub(crate) fn source_files(paths: &[PathBuf], include_skipped: bool) -> Result<Walked, String> {
+pub(crate) fn source_files(
+    paths: &[PathBuf],
+    include_skipped: bool,
+    excludes: &ignore::overrides::Override,
+) -> Result<Walked, String> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -86,6 +90,7 @@ pub(crate) fn source_files(paths: &[PathBuf], include_skipped: bool) -> Result<W
             .parents(true)
             .require_git(false)
             .follow_links(false)
+            .overrides(excludes.clone())
             .filter_entry(move |e| {
                 include_skipped
                     || !(e.file_type().is_some_and(|t| t.is_dir())
