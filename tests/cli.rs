@@ -791,3 +791,45 @@ fn fixture_projects_report_what_a_fresh_clone_needs() {
         );
     }
 }
+
+#[test]
+fn per_file_ignores_silence_rules_by_path() {
+    let dir = repo(&[
+        (".gitignore", b".env\n"),
+        (
+            "envlint.toml",
+            b"[per-file-ignores]\n\"tests/**\" = [\"hardcoded-secret\"]\n\"legacy/.env\" = [\"ALL\"]\n",
+        ),
+        ("tests/test_api.py", b"API_SECRET = 'q8Xv2LmZ9tPw4RkN7bYc'\n"),
+        ("src/api.py", b"API_SECRET = 'q8Xv2LmZ9tPw4RkN7bYc'\n"),
+        ("legacy/.env", b"lower=1\n"),
+        (".env", b"lower=1\n"),
+    ]);
+    let run = envlint(dir.path(), &["check", "--format", "concise"]);
+    let found: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": ")).collect();
+    assert_eq!(
+        found,
+        [
+            ".env:1:1: lowercase-key: the key `lower` should be upper case",
+            "src/api.py:1:15: hardcoded-secret: this looks like a generated secret (a long random value under a secret name)",
+        ],
+        "{}",
+        run.stdout
+    );
+    // From a subfolder the globs still mean the configuration's folder.
+    let sub = envlint(&dir.path().join("tests"), &["check", "--format", "concise"]);
+    assert!(!sub.stdout.contains("hardcoded-secret"), "{}", sub.stdout);
+    std::fs::write(
+        dir.path().join("envlint.toml"),
+        "[per-file-ignores]\n\"tests/**\" = [\"hardcoded-secrets\"]\n",
+    )
+    .unwrap();
+    let bad = envlint(dir.path(), &["check"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("unknown rule `hardcoded-secrets` in per-file-ignores"),
+        "{}",
+        bad.stderr
+    );
+}

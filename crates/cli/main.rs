@@ -209,6 +209,8 @@ struct Setup {
     settings: Settings,
     /// The configured `exclude` globs, for the source walk too.
     excludes: ignore::overrides::Override,
+    /// The configured `per-file-ignores`.
+    per_file: settings::PerFile,
     files: Vec<PathBuf>,
     walk_errors: Vec<discover::PathError>,
 }
@@ -226,9 +228,12 @@ fn setup(cli: &Cli, paths: &[PathBuf]) -> Result<Setup, Fatal> {
     })?;
     let excludes = discover::excludes(&loaded.config.exclude, &loaded.root).map_err(Fatal)?;
     let (files, walk_errors) = discover::env_files(paths, &excludes).map_err(Fatal)?;
+    let per_file =
+        settings::PerFile::new(&loaded.config.per_file_ignores, &loaded.root).map_err(Fatal)?;
     Ok(Setup {
         settings,
         excludes,
+        per_file,
         files,
         walk_errors,
     })
@@ -680,6 +685,7 @@ fn check(
             diagnostics.extend(more);
             diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
         }
+        setup.per_file.filter(&file.path, &mut diagnostics);
         known.filter(&file.path, &mut diagnostics);
         recorder.add(&file.path, &diagnostics);
         tally.add(&diagnostics);
@@ -695,6 +701,7 @@ fn check(
         );
     }
     for (path, mut diagnostics) in by_path {
+        setup.per_file.filter(&path, &mut diagnostics);
         known.filter(&path, &mut diagnostics);
         recorder.add(&path, &diagnostics);
         tally.add(&diagnostics);

@@ -74,3 +74,56 @@ pub(crate) fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, Stri
         root: start,
     })
 }
+
+/// `per-file-ignores`: which rules each path glob silences.
+pub(crate) struct PerFile {
+    root: PathBuf,
+    entries: Vec<(ignore::gitignore::Gitignore, Vec<String>)>,
+}
+
+impl PerFile {
+    /// Compiles the globs (relative to the configuration's folder `root`).
+    pub(crate) fn new(
+        map: &std::collections::BTreeMap<String, Vec<String>>,
+        root: &Path,
+    ) -> Result<PerFile, String> {
+        let root = std::path::absolute(root).map_err(|e| e.to_string())?;
+        let mut entries = Vec::new();
+        for (glob, rules) in map {
+            let mut b = ignore::gitignore::GitignoreBuilder::new(&root);
+            b.add_line(None, glob)
+                .map_err(|e| format!("invalid per-file-ignores pattern `{glob}`: {e}"))?;
+            let m = b.build().map_err(|e| e.to_string())?;
+            entries.push((m, rules.clone()));
+        }
+        Ok(PerFile { root, entries })
+    }
+
+    /// Drops the diagnostics of `path` (as shown, relative to the current folder) whose rule
+    /// a matching glob silences.
+    pub(crate) fn filter(&self, path: &str, diagnostics: &mut Vec<envlint_core::Diagnostic>) {
+        if self.entries.is_empty() {
+            return;
+        }
+        let Ok(abs) = std::path::absolute(path) else {
+            return;
+        };
+        if !abs.starts_with(&self.root) {
+            return;
+        }
+        let silenced: Vec<&String> = self
+            .entries
+            .iter()
+            .filter(|(m, _)| m.matched_path_or_any_parents(&abs, false).is_ignore())
+            .flat_map(|(_, rules)| rules)
+            .collect();
+        if silenced.is_empty() {
+            return;
+        }
+        diagnostics.retain(|d| {
+            !silenced
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case("ALL") || r.as_str() == d.rule)
+        });
+    }
+}

@@ -39,6 +39,10 @@ pub struct Config {
     /// list: never missing from the example or the env files.
     #[serde(default)]
     pub platform_keys: Vec<String>,
+    /// Rules not reported in some paths: `{ "tests/**" = ["hardcoded-secret"] }`. Globs
+    /// are gitignore-style, relative to the configuration's folder; `"ALL"` for every rule.
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
 }
 
 /// Which kind of file a configuration came from: decides where the `envlint` table is.
@@ -272,6 +276,11 @@ impl Settings {
                 }
             };
             severity.insert(id, sev);
+        }
+        for ids in config.per_file_ignores.values() {
+            for id in ids.iter().filter(|id| !id.eq_ignore_ascii_case("ALL")) {
+                known(id, "per-file-ignores")?;
+            }
         }
         for (field, patterns) in [
             ("ignore-keys", &config.ignore_keys),
