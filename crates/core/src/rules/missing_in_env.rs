@@ -51,14 +51,22 @@ nothing needs it any more.
 
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     // The names read as required by the code each example's folder governs.
-    let mut required: HashMap<&str, HashSet<&str>> = HashMap::new();
+    // Each name's first required read, as `path:line`, to point at from the example.
+    let mut required: HashMap<&str, HashMap<&str, String>> = HashMap::new();
     for src in &project.sources {
         let Some(example) = project.governing_examples(&src.path).first().copied() else {
             continue;
         };
         let dir = folder(&example.path);
         for r in src.refs.iter().filter(|r| r.kind == Kind::Required) {
-            required.entry(dir).or_default().insert(r.name.as_str());
+            let line = src
+                .line_starts
+                .partition_point(|&s| s as usize <= r.span.start);
+            required
+                .entry(dir)
+                .or_default()
+                .entry(r.name.as_str())
+                .or_insert_with(|| format!("{}:{line}", src.path));
         }
     }
     let mut done = HashSet::new();
@@ -80,17 +88,16 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             .flat_map(|f| f.doc.entries().map(|e| e.key(&f.doc)))
             .collect();
         let needed = required.get(dir);
-        let is_required = |key: &str| needed.is_some_and(|n| n.contains(key));
+        let required_at = |key: &str| needed.and_then(|n| n.get(key));
         let suppressions = crate::suppress::Suppressions::from_document(&example.doc);
         for e in example.doc.entries() {
             let key = e.key(&example.doc);
             if set.contains(key) || project.provided(key) {
                 continue;
             }
-            let (severity, why) = if is_required(key) {
-                (Severity::Error, " and the code requires it")
-            } else {
-                (Severity::Warning, "")
+            let (severity, why) = match required_at(key) {
+                Some(at) => (Severity::Error, format!(" and {at} requires it")),
+                None => (Severity::Warning, String::new()),
             };
             let d = Diagnostic::new(
                 RULE.id,
@@ -112,14 +119,14 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             let suppressions = crate::suppress::Suppressions::from_document(&local.doc);
             for e in local.doc.entries() {
                 let key = e.key(&local.doc);
-                if !e.value(&local.doc).is_empty() || !is_required(key) {
+                let Some(at) = required_at(key).filter(|_| e.value(&local.doc).is_empty()) else {
                     continue;
-                }
+                };
                 let d = Diagnostic::new(
                     RULE.id,
                     Severity::Error,
                     e.key.range(),
-                    format!("`{key}` is empty but the code requires a value"),
+                    format!("`{key}` is empty but {at} requires a value"),
                 )
                 .key(key)
                 .help("set a value");
@@ -155,7 +162,7 @@ mod tests {
             found,
             [(
                 ".env".to_owned(),
-                "`C` is empty but the code requires a value".to_owned()
+                "`C` is empty but app.py:2 requires a value".to_owned()
             )]
         );
         let missing = project_check(
@@ -170,7 +177,7 @@ mod tests {
             missing,
             [(
                 ".env.example".to_owned(),
-                "`B` is listed here but not set in .env and the code requires it".to_owned()
+                "`B` is listed here but not set in .env and app.py:2 requires it".to_owned()
             )]
         );
     }
