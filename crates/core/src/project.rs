@@ -6,7 +6,7 @@
 //! project rules ask: which example governs this file (the nearest one at or above its
 //! folder: monorepos have many), which keys it documents, which names a platform provides.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use envlint_dotenv::Document;
 use envlint_scan::{DynamicRead, Kind, Reference};
@@ -14,6 +14,7 @@ use envlint_scan::{DynamicRead, Kind, Reference};
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::rule::rules;
+use crate::suppress::Suppressions;
 
 /// What an env file is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -347,6 +348,7 @@ pub fn lint_project(project: &Project, settings: &Settings) -> Vec<FileDiagnosti
             }
         }
     }
+    remove_suppressed(project, &mut out);
     if !settings.ignore_keys.is_empty() {
         out.retain(|d| {
             d.diagnostic
@@ -362,6 +364,37 @@ pub fn lint_project(project: &Project, settings: &Settings) -> Vec<FileDiagnosti
     }
     out.sort_by(|a, b| (&a.path, a.diagnostic.span.start).cmp(&(&b.path, b.diagnostic.span.start)));
     out
+}
+
+/// Drops the findings a suppression comment covers, in env files (`# envlint: ignore…`) and
+/// in source files (`envlint: ignore` directives), the way `lint_env_file` does for the
+/// file rules. Each file's directives are gathered once, and only for files with findings.
+fn remove_suppressed(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    if out.is_empty() {
+        return;
+    }
+    let env: HashMap<&str, &EnvFile> = project
+        .env_files
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
+    let sources: HashMap<&str, &SourceFile> = project
+        .sources
+        .iter()
+        .map(|s| (s.path.as_str(), s))
+        .collect();
+    let mut directives: HashMap<&str, Suppressions> = HashMap::new();
+    out.retain(|d| {
+        if let Some(f) = env.get(d.path.as_str()) {
+            let s = directives
+                .entry(f.path.as_str())
+                .or_insert_with(|| Suppressions::from_document(&f.doc));
+            return !s.suppresses(&d.diagnostic);
+        }
+        sources
+            .get(d.path.as_str())
+            .is_none_or(|s| !s.suppressed(d.diagnostic.span.start, d.diagnostic.rule))
+    });
 }
 
 #[cfg(test)]

@@ -74,7 +74,6 @@ fn secret_named(rest: &str) -> bool {
 
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     for f in &project.env_files {
-        let suppressions = crate::suppress::Suppressions::from_document(&f.doc);
         for e in f.doc.entries() {
             let key = e.key(&f.doc);
             let Some(prefix) = public_prefix(key) else {
@@ -97,12 +96,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 .help(
                     "drop the prefix and read it only in server code; rotate it if it was deployed",
                 );
-            if !suppressions.suppresses(&d) {
-                out.push(FileDiagnostic {
-                    path: f.path.clone(),
-                    diagnostic: d,
-                });
-            }
+            out.push(FileDiagnostic {
+                path: f.path.clone(),
+                diagnostic: d,
+            });
         }
     }
     for src in &project.sources {
@@ -113,7 +110,7 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             let Some(prefix) = public_prefix(&r.name) else {
                 continue;
             };
-            if !secret_named(&r.name[prefix.len()..]) || src.suppressed(r.span.start, RULE.id) {
+            if !secret_named(&r.name[prefix.len()..]) {
                 continue;
             }
             out.push(FileDiagnostic {

@@ -36,9 +36,6 @@ Read the known names literally where possible, or document the pattern in the ex
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     for src in &project.sources {
         for d in &src.dynamic {
-            if src.suppressed(d.span.start, RULE.id) {
-                continue;
-            }
             let what = match &d.hint {
                 Some(h) => format!("a variable named like `{h}` is read here ({})", d.form),
                 None => format!(

@@ -104,6 +104,14 @@ mod tests {
             &[],
         );
         assert_eq!(django.len(), 1);
+        // Suppression comments apply to project rules as to file rules.
+        let muted = project_check_git(
+            "env-not-ignored",
+            &[(".env", "# envlint: ignore-file[env-not-ignored]\nA=1\n")],
+            &[],
+            &[],
+        );
+        assert!(muted.is_empty());
         let tracked = project_check_git("env-not-ignored", &[(".env", "A=1\n")], &[], &[".env"]);
         assert!(tracked.is_empty(), "env-tracked reports it");
         assert_eq!(

@@ -45,9 +45,6 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         let Some(first) = src.refs.iter().find(|r| names.contains(&r.name.as_str())) else {
             continue;
         };
-        if src.suppressed(first.span.start, RULE.id) {
-            continue;
-        }
         let mut unique = names.clone();
         unique.sort_unstable();
         unique.dedup();

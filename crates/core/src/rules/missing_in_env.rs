@@ -89,7 +89,6 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             .collect();
         let needed = required.get(dir);
         let required_at = |key: &str| needed.and_then(|n| n.get(key));
-        let suppressions = crate::suppress::Suppressions::from_document(&example.doc);
         for e in example.doc.entries() {
             let key = e.key(&example.doc);
             if set.contains(key) || project.provided(key) {
@@ -107,16 +106,13 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             )
             .key(key)
             .help(format!("add `{key}=…` to {}", first.path));
-            if !suppressions.suppresses(&d) {
-                out.push(FileDiagnostic {
-                    path: example.path.clone(),
-                    diagnostic: d,
-                });
-            }
+            out.push(FileDiagnostic {
+                path: example.path.clone(),
+                diagnostic: d,
+            });
         }
         // Set but empty, where the code requires a value.
         for local in &locals {
-            let suppressions = crate::suppress::Suppressions::from_document(&local.doc);
             for e in local.doc.entries() {
                 let key = e.key(&local.doc);
                 let Some(at) = required_at(key).filter(|_| e.value(&local.doc).is_empty()) else {
@@ -130,12 +126,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 )
                 .key(key)
                 .help("set a value");
-                if !suppressions.suppresses(&d) {
-                    out.push(FileDiagnostic {
-                        path: local.path.clone(),
-                        diagnostic: d,
-                    });
-                }
+                out.push(FileDiagnostic {
+                    path: local.path.clone(),
+                    diagnostic: d,
+                });
             }
         }
     }

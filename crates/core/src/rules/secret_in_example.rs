@@ -45,7 +45,6 @@ from the file does not remove it from git history.
 
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     for f in project.env_files.iter().filter(|f| f.role == Role::Example) {
-        let suppressions = crate::suppress::Suppressions::from_document(&f.doc);
         for e in f.doc.entries() {
             let key = e.key(&f.doc);
             let Some(found) = crate::secret::detect(Some(key), e.value(&f.doc)) else {
@@ -59,12 +58,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             )
             .key(key)
             .help("replace it with an empty value or a placeholder, then rotate the key: git history keeps it");
-            if !suppressions.suppresses(&d) {
-                out.push(FileDiagnostic {
-                    path: f.path.clone(),
-                    diagnostic: d,
-                });
-            }
+            out.push(FileDiagnostic {
+                path: f.path.clone(),
+                diagnostic: d,
+            });
         }
     }
 }

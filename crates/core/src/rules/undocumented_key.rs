@@ -40,7 +40,6 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             continue;
         }
         let documented = project.documented_for(&local.path);
-        let suppressions = crate::suppress::Suppressions::from_document(&local.doc);
         for e in local.doc.entries() {
             let key = e.key(&local.doc);
             if documented.contains(key) || project.provided(key) {
@@ -57,12 +56,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 "add `{key}=` (without the value) to {}",
                 examples[0].path
             ));
-            if !suppressions.suppresses(&d) {
-                out.push(FileDiagnostic {
-                    path: local.path.clone(),
-                    diagnostic: d,
-                });
-            }
+            out.push(FileDiagnostic {
+                path: local.path.clone(),
+                diagnostic: d,
+            });
         }
     }
 }

@@ -47,7 +47,6 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             .iter()
             .filter(|s| is_under(&s.path, dir))
             .collect();
-        let suppressions = crate::suppress::Suppressions::from_document(&ex.doc);
         for e in ex.doc.entries() {
             let key = e.key(&ex.doc);
             let read = sources.iter().any(|s| {
@@ -72,12 +71,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             )
             .key(key)
             .help("delete the key, or suppress with `# envlint: ignore[unused-in-example]` if something outside the code reads it");
-            if !suppressions.suppresses(&d) {
-                out.push(FileDiagnostic {
-                    path: ex.path.clone(),
-                    diagnostic: d,
-                });
-            }
+            out.push(FileDiagnostic {
+                path: ex.path.clone(),
+                diagnostic: d,
+            });
         }
     }
 }
