@@ -8,27 +8,15 @@
 #
 # The machines here are shared and noisy: quote the ratios of one run, not absolute times.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=${BENCH_WORK:-$root/bench-work}
+source "$(dirname "$0")/bench-common.sh"
 lines=${LINES:-200000}
-mkdir -p "$work"
-
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need hyperfine || ! need rg; then
-  if [[ $(id -u) == 0 ]] && need apt-get; then
-    apt-get update -qq >/dev/null && apt-get install -y -qq hyperfine ripgrep >/dev/null
-  else
-    echo "bench: needs hyperfine and ripgrep (apt-get install hyperfine ripgrep)" >&2
-    exit 2
-  fi
-fi
+need_tools
 dl="$work/peers/bin/dotenv-linter"
 if [[ ! -x $dl ]]; then
   echo "bench: installing dotenv-linter 4.0.0 into $work/peers (once)" >&2
   cargo install -q dotenv-linter --version 4.0.0 --locked --root "$work/peers"
 fi
-(cd "$root" && cargo build -q --release)
-el="$root/target/release/envlint"
+build_envlint
 file="$work/big-$lines.env"
 [[ -f $file ]] || python3 "$root/scripts/gen-env.py" "$lines" >"$file"
 
@@ -55,12 +43,7 @@ hyperfine -N -i --warmup 2 --runs "${RUNS:-15}" --export-markdown "$work/bench.m
   -n "envlint, defaults, code frames" "$el check $file"
 
 echo
-echo "peak memory (max RSS, KiB):"
-for cmd in "$dl check --skip-updates $file" \
+peak_rss "$dl check --skip-updates $file" \
   "$el check --select $same --format concise $file" \
   "$el check --select $same $file" \
-  "$el check $file"; do
-  # shellcheck disable=SC2086
-  /usr/bin/time -f '%M' -o "$work/rss" $cmd >/dev/null 2>&1 || true
-  printf '  %8s  %s\n' "$(tail -1 "$work/rss")" "${cmd//$root\//}"
-done
+  "$el check $file"
