@@ -62,6 +62,9 @@ impl Baseline {
 
     /// Drops the findings of `path` the baseline knows, in order, up to each count.
     pub(crate) fn filter(&mut self, path: &str, diagnostics: &mut Vec<Diagnostic>) {
+        if self.counts.is_empty() {
+            return;
+        }
         diagnostics.retain(|d| {
             let fp = fingerprint(path, d);
             match self.counts.get_mut(&fp) {

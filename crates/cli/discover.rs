@@ -100,13 +100,7 @@ pub(crate) fn env_files(
             .require_git(false)
             .follow_links(false)
             .overrides(overrides.clone())
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.depth() > 0
-                    && e.file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
-            })
+            .filter_entry(|e| !is_skipped_dir(e, SKIPPED_DIRS))
             .build();
         for entry in walker {
             match entry {
@@ -127,6 +121,13 @@ pub(crate) fn env_files(
     files.sort();
     files.dedup();
     Ok((files, errors))
+}
+
+/// Whether a walk should not enter `e`: a folder below the root named in `names`.
+pub(crate) fn is_skipped_dir(e: &ignore::DirEntry, names: &[&str]) -> bool {
+    e.depth() > 0
+        && e.file_type().is_some_and(|t| t.is_dir())
+        && e.file_name().to_str().is_some_and(|n| names.contains(&n))
 }
 
 /// The reason of an I/O error in a few plain words.

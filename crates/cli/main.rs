@@ -644,7 +644,8 @@ fn check(
         Some(file) => baseline::Baseline::load(file).map_err(Fatal)?,
         None => baseline::Baseline::default(),
     };
-    let mut recorder = baseline::Recorder::default();
+    // Findings are recorded only when a baseline is being written.
+    let mut recorder = write_baseline.map(|_| baseline::Recorder::default());
     let linted = lint_all(&setup.files, &setup.settings);
     let human = Human::new(color(cli));
     let mut out = Stdout::new();
@@ -687,7 +688,9 @@ fn check(
         }
         setup.per_file.filter(&file.path, &mut diagnostics);
         known.filter(&file.path, &mut diagnostics);
-        recorder.add(&file.path, &diagnostics);
+        if let Some(r) = &mut recorder {
+            r.add(&file.path, &diagnostics);
+        }
         tally.add(&diagnostics);
         if diagnostics.is_empty() || write_baseline.is_some() {
             continue;
@@ -703,7 +706,9 @@ fn check(
     for (path, mut diagnostics) in by_path {
         setup.per_file.filter(&path, &mut diagnostics);
         known.filter(&path, &mut diagnostics);
-        recorder.add(&path, &diagnostics);
+        if let Some(r) = &mut recorder {
+            r.add(&path, &diagnostics);
+        }
         tally.add(&diagnostics);
         if diagnostics.is_empty() || write_baseline.is_some() {
             continue;
@@ -722,7 +727,7 @@ fn check(
     for e in &io_errors {
         eprintln!("envlint: error: {e}");
     }
-    if let Some(file) = write_baseline {
+    if let (Some(file), Some(recorder)) = (write_baseline, &recorder) {
         if !io_errors.is_empty() {
             return Err(Fatal(format!(
                 "not writing {}: some files could not be read",

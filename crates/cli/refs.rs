@@ -92,12 +92,7 @@ pub(crate) fn source_files(
             .follow_links(false)
             .overrides(excludes.clone())
             .filter_entry(move |e| {
-                include_skipped
-                    || !(e.file_type().is_some_and(|t| t.is_dir())
-                        && e.depth() > 0
-                        && e.file_name()
-                            .to_str()
-                            .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+                include_skipped || !crate::discover::is_skipped_dir(e, SKIPPED_DIRS)
             })
             .build();
         for entry in walker {

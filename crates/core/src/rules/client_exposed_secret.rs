@@ -72,6 +72,19 @@ fn secret_named(rest: &str) -> bool {
         .any(|w| upper.contains(w))
 }
 
+fn finding(path: &str, span: std::ops::Range<usize>, key: &str, message: String) -> FileDiagnostic {
+    FileDiagnostic {
+        path: path.to_owned(),
+        diagnostic: Diagnostic::new(RULE.id, Severity::Error, span, message)
+            .key(key)
+            .help("drop the prefix and read it only in server code; rotate it if it was deployed"),
+    }
+}
+
+fn named_message(name: &str, prefix: &str) -> String {
+    format!("`{name}` is named as a secret but its `{prefix}` prefix ships it to browsers")
+}
+
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     for f in &project.env_files {
         for e in f.doc.entries() {
@@ -80,26 +93,20 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 continue;
             };
             let by_value = crate::secret::detect(None, e.value(&f.doc)).filter(|s| !s.browser_safe);
-            let (span, message) = match by_value {
-                Some(found) => (
-                    e.raw_value.range(),
-                    format!("`{key}` holds what looks like {} and its `{prefix}` prefix ships it to browsers", found.what),
-                ),
-                None if secret_named(&key[prefix.len()..]) => (
-                    e.key.range(),
-                    format!("`{key}` is named as a secret but its `{prefix}` prefix ships it to browsers"),
-                ),
-                None => continue,
-            };
-            let d = Diagnostic::new(RULE.id, Severity::Error, span, message)
-                .key(key)
-                .help(
-                    "drop the prefix and read it only in server code; rotate it if it was deployed",
+            if let Some(found) = by_value {
+                let message = format!(
+                    "`{key}` holds what looks like {} and its `{prefix}` prefix ships it to browsers",
+                    found.what
                 );
-            out.push(FileDiagnostic {
-                path: f.path.clone(),
-                diagnostic: d,
-            });
+                out.push(finding(&f.path, e.raw_value.range(), key, message));
+            } else if secret_named(&key[prefix.len()..]) {
+                out.push(finding(
+                    &f.path,
+                    e.key.range(),
+                    key,
+                    named_message(key, prefix),
+                ));
+            }
         }
     }
     for src in &project.sources {
@@ -107,28 +114,12 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             if !matches!(r.language, Language::JavaScript | Language::TypeScript) {
                 continue;
             }
-            let Some(prefix) = public_prefix(&r.name) else {
-                continue;
-            };
-            if !secret_named(&r.name[prefix.len()..]) {
-                continue;
+            if let Some(prefix) =
+                public_prefix(&r.name).filter(|p| secret_named(&r.name[p.len()..]))
+            {
+                let message = named_message(&r.name, prefix);
+                out.push(finding(&src.path, r.span.clone(), &r.name, message));
             }
-            out.push(FileDiagnostic {
-                path: src.path.clone(),
-                diagnostic: Diagnostic::new(
-                    RULE.id,
-                    Severity::Error,
-                    r.span.clone(),
-                    format!(
-                        "`{}` is named as a secret but its `{prefix}` prefix ships it to browsers",
-                        r.name
-                    ),
-                )
-                .key(&r.name)
-                .help(
-                    "drop the prefix and read it only in server code; rotate it if it was deployed",
-                ),
-            });
         }
     }
 }
