@@ -425,7 +425,19 @@ impl<'s> Scanner<'s> {
             kind,
             form,
             language: self.language,
+            default: None,
         });
+    }
+
+    /// Sets the default of the reference just pushed (if one was) from a literal.
+    fn set_default(&mut self, before: usize, value: Option<Node>) {
+        if self.refs.len() > before {
+            if let (Some(r), Some(v)) = (self.refs.last_mut(), value) {
+                if r.kind == Kind::Defaulted {
+                    r.default = default_literal(v, self.src);
+                }
+            }
+        }
     }
 
     fn visit(&mut self, node: Node) {
@@ -465,14 +477,20 @@ impl<'s> Scanner<'s> {
             if form == "import.meta.env" && VITE_BUILTINS.contains(&name) {
                 return;
             }
+            let before = self.refs.len();
             self.push(name, prop, kind, form);
+            self.set_default(before, fallback(node));
             return;
         }
         let Some(index) = node.child_by_field_name("index") else {
             return;
         };
         match literal(index, self.src) {
-            Some(name) => self.push(&name, index, kind, form),
+            Some(name) => {
+                let before = self.refs.len();
+                self.push(&name, index, kind, form);
+                self.set_default(before, fallback(node));
+            }
             None => self.dynamic.push(DynamicRead {
                 span: index.byte_range(),
                 hint: self.hint(index),
@@ -491,7 +509,11 @@ impl<'s> Scanner<'s> {
             "Deno.env.get" => {
                 if let (Some(arg), Some(kind)) = (first_arg, read_kind(node, |o| self.is_env(o))) {
                     match literal(arg, self.src) {
-                        Some(name) => self.push(&name, arg, kind, "Deno.env.get"),
+                        Some(name) => {
+                            let before = self.refs.len();
+                            self.push(&name, arg, kind, "Deno.env.get");
+                            self.set_default(before, fallback(node));
+                        }
                         None => self.dynamic.push(DynamicRead {
                             span: arg.byte_range(),
                             hint: self.hint(arg),
@@ -579,6 +601,11 @@ impl<'s> Scanner<'s> {
                 kind,
                 form,
                 language: self.language,
+                default: if kind == Kind::Defaulted {
+                    schema_default(value, self.src)
+                } else {
+                    None
+                },
             });
         }
     }
@@ -639,12 +666,14 @@ impl<'s> Scanner<'s> {
                 }
                 "object_assignment_pattern" => {
                     if let Some(left) = p.child_by_field_name("left") {
+                        let before = self.refs.len();
                         self.push(
                             self.text(left),
                             left,
                             Kind::Defaulted,
                             "process.env.destructure",
                         );
+                        self.set_default(before, p.child_by_field_name("right"));
                     }
                 }
                 "pair_pattern" => {
@@ -658,7 +687,14 @@ impl<'s> Scanner<'s> {
                             Kind::Optional
                         };
                         match self::key(key, self.src) {
-                            Some(name) => self.push(&name, key, kind, "process.env.destructure"),
+                            Some(name) => {
+                                let before = self.refs.len();
+                                self.push(&name, key, kind, "process.env.destructure");
+                                let right = p
+                                    .child_by_field_name("value")
+                                    .and_then(|v| v.child_by_field_name("right"));
+                                self.set_default(before, right);
+                            }
                             None => self.dynamic.push(DynamicRead {
                                 span: key.byte_range(),
                                 hint: None,
@@ -817,6 +853,64 @@ fn key(node: Node, src: &[u8]) -> Option<String> {
         }
         _ => literal(node, src),
     }
+}
+
+/// The expression a read falls back to: `B` in `process.env.A ?? B` or `process.env.A || B`.
+fn fallback(node: Node) -> Option<Node> {
+    let mut child = node;
+    let mut parent = node.parent()?;
+    while matches!(
+        parent.kind(),
+        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+    ) {
+        child = parent;
+        parent = parent.parent()?;
+    }
+    let op = parent.child_by_field_name("operator")?;
+    let left = parent.child_by_field_name("left")?;
+    (parent.kind() == "binary_expression"
+        && matches!(op.kind(), "||" | "??")
+        && left.id() == child.id())
+    .then(|| parent.child_by_field_name("right"))?
+}
+
+/// A default's text when it is a plain string or number literal.
+fn default_literal(node: Node, src: &[u8]) -> Option<String> {
+    let node = unwrap_expr(node);
+    match node.kind() {
+        "number" => node.utf8_text(src).ok().map(str::to_owned),
+        "true" | "false" => Some(node.kind().to_owned()),
+        _ => literal(node, src),
+    }
+}
+
+/// The default of a schema validator: `.default("x")` (zod) or `{ default: "x" }` (envalid).
+fn schema_default(value: Node, src: &[u8]) -> Option<String> {
+    let mut stack = vec![value];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "call_expression" => {
+                let is_default = n
+                    .child_by_field_name("function")
+                    .and_then(|f| f.child_by_field_name("property"))
+                    .is_some_and(|p| p.utf8_text(src).ok() == Some("default"));
+                if is_default {
+                    let arg = n.child_by_field_name("arguments")?.named_child(0)?;
+                    return default_literal(arg, src);
+                }
+            }
+            "pair" => {
+                let key = n.child_by_field_name("key").and_then(|k| key(k, src));
+                if key.as_deref() == Some("default") {
+                    return default_literal(n.child_by_field_name("value")?, src);
+                }
+            }
+            _ => {}
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    None
 }
 
 /// The text of a string or substitution-free template literal.

@@ -97,6 +97,11 @@ pub struct Reference {
     pub form: &'static str,
     /// The source language.
     pub language: Language,
+    /// The value the code falls back to when the variable is unset, when the code spells it
+    /// as a plain string or number literal (`?? "3000"`, `getenv("PORT", "3000")`,
+    /// `unwrap_or("3000")`). `envlint example` writes it; nothing prints it elsewhere, since
+    /// a default can be a hardcoded secret.
+    pub default: Option<String>,
 }
 
 /// A read whose name is computed at run time.

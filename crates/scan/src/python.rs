@@ -333,7 +333,19 @@ impl<'s> Scanner<'s> {
             kind,
             form,
             language: Language::Python,
+            default: None,
         });
+    }
+
+    /// Sets the default of the reference just pushed (if one was, and it is defaulted).
+    fn set_default(&mut self, before: usize, value: Option<Node>) {
+        if self.refs.len() > before {
+            if let (Some(r), Some(v)) = (self.refs.last_mut(), value) {
+                if r.kind == Kind::Defaulted {
+                    r.default = default_literal(v, self.src);
+                }
+            }
+        }
     }
 
     fn name_arg(&mut self, arg: Option<Node>, kind: Kind, form: &'static str) {
@@ -389,6 +401,13 @@ impl<'s> Scanner<'s> {
             positional.get(pos).is_some_and(|d| d.kind() != "none")
                 || kw.iter().any(|(k, v)| k == "default" && v.kind() != "none")
         };
+        let default_node = |pos: usize| {
+            positional
+                .get(pos)
+                .copied()
+                .or_else(|| kw.iter().find(|(k, _)| k == "default").map(|(_, v)| *v))
+        };
+        let before = self.refs.len();
         let ftext = self.text(func);
         // os.getenv / getenv alias
         let is_getenv = self.getenv.contains(ftext)
@@ -406,6 +425,7 @@ impl<'s> Scanner<'s> {
                 Kind::Optional
             };
             self.name_arg(positional.first().copied(), kind, "os.getenv");
+            self.set_default(before, default_node(1));
             return;
         }
         if func.kind() == "attribute" {
@@ -422,6 +442,7 @@ impl<'s> Scanner<'s> {
                     _ => return,
                 };
                 self.name_arg(positional.first().copied(), kind, "os.environ.get");
+                self.set_default(before, default_node(1));
                 return;
             }
             // env.str("X", default) on an Env instance.
@@ -437,6 +458,7 @@ impl<'s> Scanner<'s> {
                 Kind::Required
             };
             self.name_arg(positional.first().copied(), kind, "decouple.config");
+            self.set_default(before, default_node(usize::MAX));
             return;
         }
         if let Some(&lib) = self.env_vars.get(ftext) {
@@ -454,6 +476,7 @@ impl<'s> Scanner<'s> {
                 Kind::Required
             };
             self.name_arg(positional.first().copied(), kind, "env()");
+            self.set_default(before, default_node(default_at));
         }
     }
 
@@ -522,7 +545,13 @@ impl<'s> Scanner<'s> {
         } else {
             kind
         };
+        let before = self.refs.len();
         self.name_arg(positional.first().copied(), kind, "env.method");
+        let default = positional
+            .get(1)
+            .copied()
+            .or_else(|| kw.iter().find(|(k, _)| k == "default").map(|(_, v)| *v));
+        self.set_default(before, default);
     }
 
     /// A pydantic-settings `BaseSettings` subclass: each field is a read of
@@ -628,8 +657,23 @@ impl<'s> Scanner<'s> {
                 // Case-insensitive by default: report the conventional upper-case name.
                 names.push((format!("{prefix}{field}").to_ascii_uppercase(), left));
             }
+            // The default: `x: int = 3` or `Field(3)` / `Field(default=3)`.
+            let default = right.and_then(|r| {
+                if r.kind() == "call" && self.text(r).starts_with("Field") {
+                    positional(r).first().copied().or_else(|| {
+                        keywords(r, self.src)
+                            .into_iter()
+                            .find(|(k, _)| k == "default")
+                            .map(|(_, v)| v)
+                    })
+                } else {
+                    Some(r)
+                }
+            });
             for (name, at) in names {
+                let before = self.refs.len();
                 self.push(name, at, kind, "pydantic.BaseSettings");
+                self.set_default(before, default);
             }
         }
     }
@@ -702,6 +746,15 @@ fn string(n: Node, src: &[u8]) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// A default's text when it is a plain string or number literal (`None`, booleans and
+/// expressions are not values an env file would hold verbatim).
+fn default_literal(n: Node, src: &[u8]) -> Option<String> {
+    match n.kind() {
+        "integer" | "float" => n.utf8_text(src).ok().map(str::to_owned),
+        _ => string(n, src),
+    }
 }
 
 /// `f"APP_{x}"` → `APP_*`.

@@ -269,6 +269,7 @@ impl Scanner {
                 kind,
                 form,
                 language: Language::Rust,
+                    default: None,
             }),
             Expr::Path(p) if p.qself.is_none() => match self.const_value(&p.path) {
                 Some(name) => self.refs.push(Reference {
@@ -277,6 +278,7 @@ impl Scanner {
                     kind,
                     form,
                     language: Language::Rust,
+                    default: None,
                 }),
                 None => self.dynamic.push(DynamicRead {
                     span: range(p.span()),
@@ -407,6 +409,7 @@ impl Scanner {
                     kind: classify(&steps, form == "std::env::var_os"),
                     form,
                     language: Language::Rust,
+                    default: None,
                 });
             }
         }
@@ -424,6 +427,14 @@ impl Scanner {
             let defaulted = items.iter().any(|t| {
                 matches!(t.first(), Some(TokenTree::Ident(i)) if i.to_string().starts_with("default_"))
             });
+            let default = items.iter().find_map(|t| match t.first() {
+                Some(TokenTree::Ident(i)) if i == "default_value" || i == "default_value_t" => {
+                    let value: TokenStream = t.iter().skip(2).cloned().collect();
+                    syn::parse2::<Expr>(value).ok().as_ref().and_then(literal_value)
+                }
+                _ => None,
+            });
+            let before = self.refs.len();
             for item in &items {
                 let Some(TokenTree::Ident(key)) = item.first() else {
                     continue;
@@ -447,11 +458,19 @@ impl Scanner {
                         kind,
                         form: "clap.derive",
                         language: Language::Rust,
+                    default: None,
                     });
                 } else {
                     let value: TokenStream = item[2..].iter().cloned().collect();
                     if let Ok(expr) = syn::parse2::<Expr>(value) {
                         self.record_name(&expr, "clap.derive", kind);
+                    }
+                }
+            }
+            if self.refs.len() > before {
+                for r in &mut self.refs[before..] {
+                    if r.kind == Kind::Defaulted {
+                        r.default.clone_from(&default);
                     }
                 }
             }
@@ -495,7 +514,13 @@ impl<'ast> Visit<'ast> for Scanner {
                 if !self.handled.contains(&span) {
                     self.handled.push(span);
                     let kind = classify(&steps, form == "std::env::var_os");
+                    let before = self.refs.len();
                     self.record_call(call, form, kind);
+                    if kind == Kind::Defaulted && self.refs.len() > before {
+                        if let Some(r) = self.refs.last_mut() {
+                            r.default = chain_default(e);
+                        }
+                    }
                 }
             }
         }
@@ -544,6 +569,7 @@ impl<'ast> Visit<'ast> for Scanner {
                             kind: Kind::BuildTime,
                             form: if m == "env" { "env!" } else { "option_env!" },
                             language: Language::Rust,
+                    default: None,
                         });
                     }
                 }
@@ -561,6 +587,62 @@ impl<'ast> Visit<'ast> for Scanner {
                 }
             }
         }
+    }
+}
+
+/// The literal an `unwrap_or("x")` / `unwrap_or_else(|_| "x".into())` in a call chain falls
+/// back to.
+fn chain_default(e: &Expr) -> Option<String> {
+    let mut cur = e;
+    loop {
+        match cur {
+            Expr::MethodCall(m) => {
+                if m.method == "unwrap_or" || m.method == "unwrap_or_else" {
+                    return m.args.first().and_then(literal_value);
+                }
+                cur = &m.receiver;
+            }
+            Expr::Try(t) => cur = &t.expr,
+            Expr::Paren(p) => cur = &p.expr,
+            _ => return None,
+        }
+    }
+}
+
+/// A string, number or bool literal, through `.to_string()`, `.into()`, `String::from`,
+/// and closures returning one.
+fn literal_value(e: &Expr) -> Option<String> {
+    match peel(e) {
+        Expr::Lit(ExprLit { lit, .. }) => match lit {
+            Lit::Str(s) => Some(s.value()),
+            Lit::Int(i) => Some(i.base10_digits().to_owned()),
+            Lit::Float(f) => Some(f.base10_digits().to_owned()),
+            Lit::Bool(b) => Some(b.value.to_string()),
+            _ => None,
+        },
+        Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "to_string" | "to_owned" | "into" | "to_os_string"
+                ) =>
+        {
+            literal_value(&m.receiver)
+        }
+        Expr::Call(c) if c.args.len() == 1 => match &*c.func {
+            Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "from") =>
+            {
+                c.args.first().and_then(literal_value)
+            }
+            _ => None,
+        },
+        Expr::Closure(c) => literal_value(&c.body),
+        Expr::Block(b) => match b.block.stmts.as_slice() {
+            [syn::Stmt::Expr(e, None)] => literal_value(e),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -23,7 +23,7 @@ fn fixtures() {
         let line_of = |at: usize| src[..at].matches('\n').count() + 1;
         let mut out = String::new();
         for r in &scan.refs {
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "{:>3}  {:<28} {:<10} {}",
                 line_of(r.span.start),
@@ -31,6 +31,12 @@ fn fixtures() {
                 r.kind.as_str(),
                 r.form
             );
+            match &r.default {
+                Some(d) => {
+                    let _ = writeln!(out, "  default={d:?}");
+                }
+                None => out.push('\n'),
+            }
         }
         for d in &scan.dynamic {
             let _ = writeln!(
