@@ -77,16 +77,35 @@ impl Repo {
 
     /// Whether git's ignore rules cover `rel` (a file).
     pub(crate) fn is_ignored(&self, rel: &str) -> bool {
+        self.is_ignored_with(rel, None)
+    }
+
+    /// As [`Repo::is_ignored`], as if the `.gitignore` of folder `edited.0` (relative to
+    /// the root, `""` for the root) held `edited.1`: to check an edit before making it.
+    pub(crate) fn is_ignored_with(&self, rel: &str, edited: Option<(&str, &str)>) -> bool {
         // Deeper .gitignore files take precedence: check from the file's folder upwards.
         let parts: Vec<&str> = rel.split('/').collect();
         for depth in (0..parts.len()).rev() {
-            let dir = self.root.join(parts[..depth].join("/"));
-            let cached = self.folders.borrow().get(&dir).cloned();
-            let m = cached.unwrap_or_else(|| {
-                let m = matcher(&dir, &dir.join(".gitignore")).map(Rc::new);
-                self.folders.borrow_mut().insert(dir.clone(), m.clone());
-                m
-            });
+            let folder = parts[..depth].join("/");
+            let dir = self.root.join(&folder);
+            let m = match edited {
+                Some((f, text)) if f == folder => {
+                    let mut b = GitignoreBuilder::new(&dir);
+                    for line in text.lines() {
+                        // A bad pattern is skipped, as git skips it.
+                        let _ = b.add_line(None, line);
+                    }
+                    b.build().ok().filter(|g| !g.is_empty()).map(Rc::new)
+                }
+                _ => {
+                    let cached = self.folders.borrow().get(&dir).cloned();
+                    cached.unwrap_or_else(|| {
+                        let m = matcher(&dir, &dir.join(".gitignore")).map(Rc::new);
+                        self.folders.borrow_mut().insert(dir.clone(), m.clone());
+                        m
+                    })
+                }
+            };
             let Some(m) = m else { continue };
             match m.matched_path_or_any_parents(self.root.join(rel), false) {
                 Match::Ignore(_) => return true,

@@ -9,6 +9,7 @@
 
 mod baseline;
 mod discover;
+mod generate;
 mod git;
 mod refs;
 mod render;
@@ -86,6 +87,34 @@ enum Command {
         #[arg(long)]
         unsafe_fixes: bool,
     },
+    /// Write or update the example files (.env.example) from what the code reads.
+    Example {
+        /// The project folder, or one app of a monorepo (default: the current folder).
+        path: Option<PathBuf>,
+        /// Write nothing; exit 1 if an example is missing or out of date (for CI).
+        #[arg(long, conflicts_with = "diff")]
+        check: bool,
+        /// Print the changes as a unified diff and write nothing (exit 1 if there are any).
+        #[arg(long)]
+        diff: bool,
+        /// Also remove keys no code reads (they are listed either way).
+        #[arg(long)]
+        prune: bool,
+        /// Copy values from the .env next to the example, except anything that could be a secret.
+        #[arg(long)]
+        values_from_env: bool,
+    },
+    /// Create .env from the example on a fresh clone (mode 0600) and make sure git ignores it.
+    Init {
+        /// The project folder, or one app of a monorepo (default: the current folder).
+        path: Option<PathBuf>,
+        /// When .env exists: append the keys of the example it lacks, each marked to fill in.
+        #[arg(long)]
+        add_missing: bool,
+        /// Print the changes as a unified diff and write nothing (exit 1 if there are any).
+        #[arg(long)]
+        diff: bool,
+    },
     /// Print what dotenvy would load from FILE (values included).
     Parse {
         /// The env file.
@@ -144,6 +173,27 @@ fn main() -> ExitCode {
             diff,
             unsafe_fixes,
         } => fix(&cli, paths, *diff, *unsafe_fixes),
+        Command::Example {
+            path,
+            check,
+            diff,
+            prune,
+            values_from_env,
+        } => generate::example(
+            &cli,
+            path.as_deref(),
+            *check,
+            *diff,
+            envlint_core::example::ExampleOptions {
+                prune: *prune,
+                values_from_env: *values_from_env,
+            },
+        ),
+        Command::Init {
+            path,
+            add_missing,
+            diff,
+        } => generate::init(&cli, path.as_deref(), *add_missing, *diff),
         Command::Parse { file, no_env } => parse(&cli, file, *no_env),
         Command::Refs {
             paths,
@@ -569,33 +619,16 @@ fn git_facts(paths: &[PathBuf], settings: &Settings, env_files: &[EnvFile]) -> O
     Some(facts)
 }
 
-/// Scans the source files under `paths` and runs the project rules over them and the env
-/// files. Returns the findings by shown path, and how many source files were found.
-fn project_findings(
+/// Scans the source files under `paths` into a [`Project`] with `env_files`: returns it and
+/// how many source files were found. `git` asks git about the env files (see [`git_facts`]);
+/// `secrets` scans sources for hardcoded credentials.
+fn build_project(
     paths: &[PathBuf],
     setup: &Setup,
     env_files: Vec<EnvFile>,
-) -> (
-    Vec<EnvFile>,
-    std::collections::BTreeMap<String, Vec<Diagnostic>>,
-    usize,
-) {
-    let (settings, excludes) = (&setup.settings, &setup.excludes);
-    let mut by_path: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
-    let on = envlint_core::rules()
-        .iter()
-        .any(|r| r.is_project() && settings.is_enabled(r.id));
-    if !on {
-        return (env_files, by_path, 0);
-    }
-    let git = git_facts(paths, settings, &env_files);
-    let Ok((files, _)) = refs::source_files(paths, false, excludes) else {
-        return (env_files, by_path, 0);
-    };
-    let secrets = settings.is_enabled("hardcoded-secret");
-    let scanned = par_map(&files, |(path, language)| {
-        refs::scan_project_source(path, *language, secrets)
-    });
+    git: Option<GitFacts>,
+    secrets: bool,
+) -> (Project, usize) {
     let package_json_dirs = env_files
         .iter()
         .map(|f| envlint_core::project::folder(&f.path))
@@ -609,11 +642,17 @@ fn project_findings(
     let mut project = Project {
         env_files,
         git,
-        source_paths: files.iter().map(|(p, _)| shown_path(p)).collect(),
-        extra_platform: settings.platform_keys.clone(),
+        extra_platform: setup.settings.platform_keys.clone(),
         package_json_dirs,
         ..Project::default()
     };
+    let Ok((files, _)) = refs::source_files(paths, false, &setup.excludes) else {
+        return (project, 0);
+    };
+    let scanned = par_map(&files, |(path, language)| {
+        refs::scan_project_source(path, *language, secrets)
+    });
+    project.source_paths = files.iter().map(|(p, _)| shown_path(p)).collect();
     for ((path, _), result) in files.iter().zip(scanned) {
         if let Some(found) = result {
             project.sources.push(SourceFile {
@@ -626,10 +665,35 @@ fn project_findings(
             });
         }
     }
+    (project, files.len())
+}
+
+/// Scans the source files under `paths` and runs the project rules over them and the env
+/// files. Returns the findings by shown path, and how many source files were found.
+fn project_findings(
+    paths: &[PathBuf],
+    setup: &Setup,
+    env_files: Vec<EnvFile>,
+) -> (
+    Vec<EnvFile>,
+    std::collections::BTreeMap<String, Vec<Diagnostic>>,
+    usize,
+) {
+    let settings = &setup.settings;
+    let mut by_path: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
+    let on = envlint_core::rules()
+        .iter()
+        .any(|r| r.is_project() && settings.is_enabled(r.id));
+    if !on {
+        return (env_files, by_path, 0);
+    }
+    let git = git_facts(paths, settings, &env_files);
+    let secrets = settings.is_enabled("hardcoded-secret");
+    let (project, sources) = build_project(paths, setup, env_files, git, secrets);
     for d in lint_project(&project, settings) {
         by_path.entry(d.path).or_default().push(d.diagnostic);
     }
-    (project.env_files, by_path, files.len())
+    (project.env_files, by_path, sources)
 }
 
 fn check(

@@ -47,6 +47,42 @@ pub(crate) fn write_atomically(
     Ok(())
 }
 
+/// Creates `path` with `contents` and permission bits `mode` (on Unix), atomically, failing
+/// when the file exists (it is never overwritten, even if it appears while we write).
+pub(crate) fn create_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| {
+        format!(
+            "{}: cannot write: {}",
+            path.display(),
+            crate::discover::io_reason(&e)
+        )
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".envlint-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(contents).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            format!("{}: exists now; not overwriting it", path.display())
+        } else {
+            fail(e.error)
+        }
+    })?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +104,21 @@ mod tests {
             assert_eq!(mode, 0o600);
         }
         assert_eq!(std::fs::read(&path).unwrap(), b"A=2\n");
+    }
+
+    #[test]
+    fn create_new_never_overwrites_and_sets_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        create_new(&path, b"A=1\n", 0o600).unwrap();
+        let err = create_new(&path, b"B=2\n", 0o600).unwrap_err();
+        assert!(err.contains("not overwriting"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"A=1\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
     }
 }

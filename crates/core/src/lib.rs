@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod example;
 pub mod fix;
 pub mod line_index;
 mod lint;

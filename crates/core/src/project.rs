@@ -369,7 +369,7 @@ pub fn lint_project(project: &Project, settings: &Settings) -> Vec<FileDiagnosti
 /// Drops the findings a suppression comment covers, in env files (`# envlint: ignore…`) and
 /// in source files (`envlint: ignore` directives), the way `lint_env_file` does for the
 /// file rules. Each file's directives are gathered once, and only for files with findings.
-fn remove_suppressed(project: &Project, out: &mut Vec<FileDiagnostic>) {
+pub(crate) fn remove_suppressed(project: &Project, out: &mut Vec<FileDiagnostic>) {
     if out.is_empty() {
         return;
     }

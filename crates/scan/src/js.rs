@@ -861,7 +861,10 @@ fn fallback(node: Node) -> Option<Node> {
     let mut parent = node.parent()?;
     while matches!(
         parent.kind(),
-        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+        "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
     ) {
         child = parent;
         parent = parent.parent()?;

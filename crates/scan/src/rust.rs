@@ -269,7 +269,7 @@ impl Scanner {
                 kind,
                 form,
                 language: Language::Rust,
-                    default: None,
+                default: None,
             }),
             Expr::Path(p) if p.qself.is_none() => match self.const_value(&p.path) {
                 Some(name) => self.refs.push(Reference {
@@ -430,7 +430,10 @@ impl Scanner {
             let default = items.iter().find_map(|t| match t.first() {
                 Some(TokenTree::Ident(i)) if i == "default_value" || i == "default_value_t" => {
                     let value: TokenStream = t.iter().skip(2).cloned().collect();
-                    syn::parse2::<Expr>(value).ok().as_ref().and_then(literal_value)
+                    syn::parse2::<Expr>(value)
+                        .ok()
+                        .as_ref()
+                        .and_then(literal_value)
                 }
                 _ => None,
             });
@@ -458,7 +461,7 @@ impl Scanner {
                         kind,
                         form: "clap.derive",
                         language: Language::Rust,
-                    default: None,
+                        default: None,
                     });
                 } else {
                     let value: TokenStream = item[2..].iter().cloned().collect();
@@ -569,7 +572,7 @@ impl<'ast> Visit<'ast> for Scanner {
                             kind: Kind::BuildTime,
                             form: if m == "env" { "env!" } else { "option_env!" },
                             language: Language::Rust,
-                    default: None,
+                            default: None,
                         });
                     }
                 }
@@ -630,9 +633,7 @@ fn literal_value(e: &Expr) -> Option<String> {
             literal_value(&m.receiver)
         }
         Expr::Call(c) if c.args.len() == 1 => match &*c.func {
-            Expr::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "from") =>
-            {
+            Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from") => {
                 c.args.first().and_then(literal_value)
             }
             _ => None,

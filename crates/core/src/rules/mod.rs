@@ -37,7 +37,7 @@ mod substitution_key;
 mod trailing_whitespace;
 mod undocumented_key;
 mod unordered_key;
-mod unused_in_example;
+pub(crate) mod unused_in_example;
 mod value_without_quotes;
 
 pub(crate) static RULES: &[Rule] = &[
@@ -265,6 +265,21 @@ pub(crate) mod test_support {
         ignored: &[&str],
         tracked: &[&str],
     ) -> Vec<(String, String)> {
+        let mut project = project_of(files);
+        project.git = Some(crate::project::GitFacts {
+            ignored: ignored.iter().map(|s| (*s).to_owned()).collect(),
+            tracked: tracked.iter().map(|s| (*s).to_owned()).collect(),
+        });
+        let settings = only(rule);
+        crate::project::lint_project(&project, &settings)
+            .into_iter()
+            .map(|d| (d.path, d.diagnostic.message))
+            .collect()
+    }
+
+    /// A project from inline files: env files by name, sources by extension, `package.json`
+    /// marking its folder.
+    pub(crate) fn project_of(files: &[(&str, &str)]) -> crate::project::Project {
         use crate::project::{EnvFile, Project, Role, SourceFile};
         let mut project = Project::default();
         for (path, text) in files {
@@ -297,15 +312,7 @@ pub(crate) mod test_support {
                 });
             }
         }
-        project.git = Some(crate::project::GitFacts {
-            ignored: ignored.iter().map(|s| (*s).to_owned()).collect(),
-            tracked: tracked.iter().map(|s| (*s).to_owned()).collect(),
-        });
-        let settings = only(rule);
-        crate::project::lint_project(&project, &settings)
-            .into_iter()
-            .map(|d| (d.path, d.diagnostic.message))
-            .collect()
+        project
     }
 
     /// The file after applying `rule`'s fixes (unsafe ones too when `unsafe_`).

@@ -36,7 +36,7 @@ suppress with `# envlint: ignore[unused-in-example]`).
     project: Some(check),
 };
 
-fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     for ex in project.env_files.iter().filter(|f| f.role == Role::Example) {
         let dir = folder(&ex.path);
         if !project.source_paths.iter().any(|p| is_under(p, dir)) {

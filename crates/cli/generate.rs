@@ -1,0 +1,641 @@
+//! `envlint example` and `envlint init`: the files the env discipline needs, written for
+//! the user, and the `.gitignore` lines that keep them where they belong.
+//!
+//! Why these live together: both turn a plan (bytes a file should hold) into writes, with
+//! the same guarantees: nothing is written when `--diff` or `--check` is given; existing
+//! files are replaced atomically and only if unchanged since read (see [`crate::write`]);
+//! new files are created without ever overwriting one, `.env` with mode 0600; a file that
+//! cannot be parsed is refused, not guessed at. `.gitignore` edits are checked with git's
+//! own matching rules before they are made: when a line in the root `.gitignore` would not
+//! give the wanted result (a deeper file or an ignored folder decides), envlint says so
+//! instead of adding a line that does nothing.
+
+use std::path::{Path, PathBuf};
+
+use envlint_core::example::{plan_examples, ExampleOptions, ExampleUpdate};
+use envlint_core::project::{EnvFile, Role};
+use envlint_dotenv::{Document, LineKind, ParseOptions};
+use serde_json::json;
+
+use crate::git::Repo;
+use crate::{emit, shown_path, Cli, Fatal, Format};
+
+/// A file to write: created when `original` is `None`.
+pub(crate) struct Pending {
+    pub(crate) path: PathBuf,
+    pub(crate) shown: String,
+    pub(crate) original: Option<Vec<u8>>,
+    pub(crate) output: Vec<u8>,
+    /// Permission bits for a new file.
+    pub(crate) mode: u32,
+}
+
+impl Pending {
+    pub(crate) fn changed(&self) -> bool {
+        self.original.as_deref() != Some(self.output.as_slice())
+    }
+
+    /// The change as a unified diff (from `/dev/null` for a new file).
+    pub(crate) fn diff(&self) -> String {
+        let old = String::from_utf8_lossy(self.original.as_deref().unwrap_or_default());
+        let new = String::from_utf8_lossy(&self.output);
+        let from = if self.original.is_some() {
+            format!("a/{}", self.shown)
+        } else {
+            "/dev/null".to_owned()
+        };
+        similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
+            .unified_diff()
+            .header(&from, &format!("b/{}", self.shown))
+            .to_string()
+    }
+
+    /// Writes the file (atomically; refusing if it changed or appeared since read).
+    pub(crate) fn apply(&self) -> Result<(), String> {
+        match &self.original {
+            Some(o) => crate::write::write_atomically(&self.path, o, &self.output),
+            None => crate::write::create_new(&self.path, &self.output, self.mode),
+        }
+    }
+}
+
+/// The folder a command works on: it must exist and be a folder.
+fn folder_arg(path: Option<&Path>, command: &str) -> Result<PathBuf, Fatal> {
+    let dir = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => Ok(dir),
+        Ok(_) => Err(Fatal(format!(
+            "{}: `envlint {command}` takes a folder (the project or one app of a monorepo)",
+            dir.display()
+        ))),
+        Err(e) => Err(Fatal(format!(
+            "{}: {}",
+            dir.display(),
+            crate::discover::io_reason(&e)
+        ))),
+    }
+}
+
+/// The folder as env files' paths are shown (`""` for the current folder).
+fn root_of(dir: &Path) -> String {
+    let s = shown_path(dir);
+    let s = s.trim_end_matches('/');
+    if s == "." {
+        String::new()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Reads and parses the env files under `paths` (values isolated from the process).
+pub(crate) fn load_env_files(files: &[PathBuf]) -> (Vec<EnvFile>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        match crate::read_env_file(path) {
+            Ok(bytes) => {
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                out.push(EnvFile {
+                    path: shown_path(path),
+                    role: Role::of(name),
+                    doc: Document::parse(bytes, &ParseOptions::isolated()),
+                });
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (out, errors)
+}
+
+/// Plans the example updates for the project under `paths`.
+pub(crate) fn example_updates(
+    cli: &Cli,
+    dir: &Path,
+    options: ExampleOptions,
+    env_files: Option<Vec<EnvFile>>,
+) -> Result<(Vec<ExampleUpdate>, Vec<String>), Fatal> {
+    let paths = vec![dir.to_path_buf()];
+    let setup = crate::setup(cli, &paths)?;
+    let (env_files, mut errors) = match env_files {
+        Some(f) => (f, Vec::new()),
+        None => load_env_files(&setup.files),
+    };
+    let (project, _) = crate::build_project(&paths, &setup, env_files, None, false);
+    let (updates, refusals) = plan_examples(&project, &setup.settings, &root_of(dir), options);
+    errors.extend(
+        refusals
+            .into_iter()
+            .map(|r| format!("{}: {}", r.path, r.reason)),
+    );
+    Ok((updates, errors))
+}
+
+fn list(keys: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut s = keys
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if keys.len() > SHOWN {
+        s.push_str(&format!(" and {} more", keys.len() - SHOWN));
+    }
+    s
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `envlint example [PATH]`.
+pub(crate) fn example(
+    cli: &Cli,
+    path: Option<&Path>,
+    check: bool,
+    diff: bool,
+    options: ExampleOptions,
+) -> Result<u8, Fatal> {
+    let dir = folder_arg(path, "example")?;
+    let (updates, errors) = example_updates(cli, &dir, options, None)?;
+    let mut json_files = Vec::new();
+    let mut changed = 0;
+    let mut write_errors = Vec::new();
+    for u in &updates {
+        let pending = Pending {
+            path: PathBuf::from(&u.path),
+            shown: u.path.clone(),
+            original: u.original.clone(),
+            output: u.output.clone(),
+            mode: 0o644,
+        };
+        if pending.changed() {
+            changed += 1;
+        }
+        if cli.format == Format::Json {
+            json_files.push(json!({
+                "path": u.path,
+                "created": u.original.is_none(),
+                "changed": pending.changed(),
+                "added": u.added,
+                "removed": u.removed,
+                "unused": u.unused,
+            }));
+        }
+        let quiet_human = cli.quiet || cli.format == Format::Json;
+        if pending.changed() {
+            if diff {
+                if cli.format != Format::Json {
+                    emit(&pending.diff());
+                }
+            } else if check {
+                if !quiet_human {
+                    let mut what = Vec::new();
+                    if u.original.is_none() {
+                        what.push("does not exist".to_owned());
+                    }
+                    if !u.added.is_empty() {
+                        what.push(format!("lacks {}", list(&u.added)));
+                    }
+                    if !u.removed.is_empty() {
+                        what.push(format!("lists unread {}", list(&u.removed)));
+                    }
+                    eprintln!("{}: out of date: {}", u.path, what.join("; "));
+                }
+            } else {
+                if let Err(e) = pending.apply() {
+                    write_errors.push(e);
+                    continue;
+                }
+                if !quiet_human {
+                    let verb = if u.original.is_none() {
+                        "Created"
+                    } else {
+                        "Updated"
+                    };
+                    let mut line = format!("{verb} {}", u.path);
+                    if !u.added.is_empty() {
+                        line.push_str(&format!(
+                            ": added {} ({})",
+                            plural(u.added.len(), "key", "keys"),
+                            list(&u.added)
+                        ));
+                    }
+                    if !u.removed.is_empty() {
+                        line.push_str(&format!(
+                            "; removed {} no code reads ({})",
+                            plural(u.removed.len(), "key", "keys"),
+                            list(&u.removed)
+                        ));
+                    }
+                    eprintln!("{line}");
+                }
+            }
+        }
+        if !u.unused.is_empty() && !quiet_human && !diff {
+            eprintln!(
+                "note: {} lists {} no code reads: {} (remove with --prune)",
+                u.path,
+                plural(u.unused.len(), "key", "keys"),
+                list(&u.unused)
+            );
+        }
+    }
+    for e in errors.iter().chain(&write_errors) {
+        eprintln!("envlint: error: {e}");
+    }
+    if cli.format == Format::Json {
+        emit(&format!(
+            "{}\n",
+            json!({"version": 1, "files": json_files, "summary": {"changed_files": changed, "dry_run": diff || check}})
+        ));
+    } else if changed == 0 && !cli.quiet && errors.is_empty() {
+        eprintln!("The example files list every variable the code reads.");
+    }
+    Ok(if !errors.is_empty() || !write_errors.is_empty() {
+        2
+    } else if (diff || check) && changed > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// What a `.gitignore` edit is for.
+pub(crate) struct IgnoreWish {
+    /// The file, relative to the repository root.
+    pub(crate) rel: String,
+    /// As shown to the user.
+    pub(crate) shown: String,
+    /// Ignore it (an env file) or stop ignoring it (an example).
+    pub(crate) ignore: bool,
+}
+
+/// Lines for the root `.gitignore` that give every wish, checked with git's rules. Wishes a
+/// root line cannot grant are refused with the reason.
+pub(crate) fn plan_gitignore(
+    repo: &Repo,
+    wishes: &[IgnoreWish],
+) -> Result<(Option<Pending>, Vec<String>), String> {
+    let path = repo.root.join(".gitignore");
+    let original = match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(format!(
+                "{}: {}",
+                shown_path(&path),
+                crate::discover::io_reason(&e)
+            ))
+        }
+    };
+    let text = match &original {
+        Some(b) => std::str::from_utf8(b)
+            .map_err(|_| format!("{}: not valid UTF-8; not editing", shown_path(&path)))?
+            .to_owned(),
+        None => String::new(),
+    };
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let build = |wishes: &[&IgnoreWish]| -> String {
+        let mut out = text.clone();
+        let mut block = |comment: &str, lines: Vec<String>| {
+            if lines.is_empty() {
+                return;
+            }
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push_str(eol);
+            }
+            if !out.is_empty() && !out.ends_with(&format!("{eol}{eol}")) && out != eol {
+                out.push_str(eol);
+            }
+            out.push_str(comment);
+            out.push_str(eol);
+            for l in lines {
+                out.push_str(&l);
+                out.push_str(eol);
+            }
+        };
+        let names = |ignore: bool| {
+            let mut v: Vec<String> = wishes
+                .iter()
+                .filter(|w| w.ignore == ignore)
+                .map(|w| {
+                    let name = w.rel.rsplit('/').next().unwrap_or(&w.rel);
+                    if ignore {
+                        name.to_owned()
+                    } else {
+                        format!("!{name}")
+                    }
+                })
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        block(
+            "# Local env files hold secrets: git must not publish them (added by envlint).",
+            names(true),
+        );
+        block(
+            "# Env examples document the variables: keep them in git (added by envlint).",
+            names(false),
+        );
+        out
+    };
+    let grants = |w: &IgnoreWish, new_text: &str| {
+        repo.is_ignored_with(&w.rel, Some(("", new_text))) == w.ignore
+    };
+    let mut wanted: Vec<&IgnoreWish> = wishes.iter().collect();
+    let mut refused = Vec::new();
+    let mut new_text = build(&wanted);
+    for _ in 0..2 {
+        let (ok, bad): (Vec<&IgnoreWish>, Vec<&IgnoreWish>) =
+            wanted.iter().partition(|w| grants(w, &new_text));
+        if bad.is_empty() {
+            break;
+        }
+        for w in bad {
+            refused.push(format!(
+                "{}: a line in the root .gitignore cannot {} it (a deeper .gitignore or an ignored folder decides); edit that rule by hand",
+                w.shown,
+                if w.ignore { "make git ignore" } else { "make git stop ignoring" }
+            ));
+        }
+        wanted = ok;
+        new_text = build(&wanted);
+    }
+    if wanted.iter().any(|w| !grants(w, &new_text)) {
+        return Err(format!(
+            "{}: cannot find lines that give the wanted result; not editing",
+            shown_path(&path)
+        ));
+    }
+    let pending = (new_text != text).then(|| Pending {
+        shown: shown_path(&path),
+        path,
+        original,
+        output: new_text.into_bytes(),
+        mode: 0o644,
+    });
+    Ok((pending, refused))
+}
+
+/// The example file in `dir` that `init` copies: `.env.example` first, then its kin.
+fn example_in(dir: &Path) -> Option<PathBuf> {
+    const ORDER: [&str; 7] = [
+        ".env.example",
+        ".env.sample",
+        ".env.template",
+        ".env.dist",
+        ".env.defaults",
+        "example.env",
+        ".env.local.example",
+    ];
+    ORDER.iter().map(|n| dir.join(n)).find(|p| p.is_file())
+}
+
+fn first_error_line(doc: &Document) -> Option<usize> {
+    doc.errors().next().map(|e| {
+        doc.to_bytes()[..e.at.start as usize]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    })
+}
+
+/// `envlint init [PATH]`.
+pub(crate) fn init(
+    cli: &Cli,
+    path: Option<&Path>,
+    add_missing: bool,
+    diff: bool,
+) -> Result<u8, Fatal> {
+    let dir = folder_arg(path, "init")?;
+    let example_path = example_in(&dir).ok_or_else(|| {
+        Fatal(format!(
+            "no example file (.env.example, .env.sample, …) in {}; `envlint example` writes one from the code",
+            shown_path(&dir)
+        ))
+    })?;
+    let example_shown = shown_path(&example_path);
+    let example_name = example_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = crate::read_env_file(&example_path).map_err(Fatal)?;
+    let example = Document::parse(bytes, &ParseOptions::isolated());
+    if let Some(line) = first_error_line(&example) {
+        return Err(Fatal(format!(
+            "{example_shown}: line {line} does not parse; fix it first (`envlint check {example_shown}` shows why)"
+        )));
+    }
+    let target = dir.join(".env");
+    let shown = shown_path(&target);
+    let mut pending = Vec::new();
+    let mut added_keys: Vec<String> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    let created = !target.exists();
+    if created {
+        let src = example.to_bytes();
+        let eol = example.line_ending();
+        let (bom, rest) = if example.has_bom() {
+            src.split_at(3)
+        } else {
+            (&src[..0], src)
+        };
+        let mut out = bom.to_vec();
+        out.extend_from_slice(
+            format!(
+                "# Your local settings, copied from {example_name} by `envlint init`: fill in the values.{eol}# Git must never track this file.{eol}{eol}"
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(rest);
+        added_keys = example
+            .entries()
+            .map(|e| e.key(&example).to_owned())
+            .collect();
+        pending.push(Pending {
+            path: target,
+            shown: shown.clone(),
+            original: None,
+            output: out,
+            mode: 0o600,
+        });
+    } else {
+        let bytes = crate::read_env_file(&target).map_err(Fatal)?;
+        let env = Document::parse(bytes, &ParseOptions::isolated());
+        let mut seen = std::collections::HashSet::new();
+        let lines: Vec<(&str, &[u8])> = example
+            .lines()
+            .iter()
+            .filter_map(|l| match &l.kind {
+                LineKind::Entry(e) => {
+                    let key = e.key(&example);
+                    let start = if l.span.start == 0 && example.has_bom() {
+                        3
+                    } else {
+                        l.span.start as usize
+                    };
+                    let end = l.span.end as usize - l.eol.len();
+                    Some((key, &example.to_bytes()[start..end]))
+                }
+                _ => None,
+            })
+            .filter(|(k, _)| env.get(k).is_none() && seen.insert(*k))
+            .collect();
+        missing = lines.iter().map(|(k, _)| (*k).to_owned()).collect();
+        if add_missing && !lines.is_empty() {
+            if let Some(line) = first_error_line(&env) {
+                return Err(Fatal(format!(
+                    "{shown}: line {line} does not parse; fix it first, not editing"
+                )));
+            }
+            let eol = env.line_ending();
+            let mut text = String::new();
+            if !env.ends_with_newline() {
+                text.push_str(eol);
+            }
+            if !env.to_bytes().is_empty() {
+                text.push_str(eol);
+            }
+            for (key, raw) in &lines {
+                text.push_str(&format!(
+                    "# TODO: fill in {key} (added from {example_name} by `envlint init`){eol}"
+                ));
+                text.push_str(&String::from_utf8_lossy(raw));
+                text.push_str(eol);
+            }
+            let mut out = env.to_bytes().to_vec();
+            out.extend_from_slice(text.as_bytes());
+            added_keys = missing.clone();
+            pending.push(Pending {
+                path: target,
+                shown: shown.clone(),
+                original: Some(env.to_bytes().to_vec()),
+                output: out,
+                mode: 0o600,
+            });
+        }
+    }
+    // Git must ignore the file (and should not track it).
+    let mut notes = Vec::new();
+    let mut refusals = Vec::new();
+    match Repo::discover(&dir) {
+        None => notes.push("not in a git repository: no .gitignore to update".to_owned()),
+        Some(repo) => {
+            let rel = std::fs::canonicalize(&dir)
+                .ok()
+                .and_then(|d| {
+                    d.strip_prefix(&repo.root)
+                        .ok()
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                })
+                .map(|d| {
+                    if d.is_empty() {
+                        ".env".to_owned()
+                    } else {
+                        format!("{d}/.env")
+                    }
+                });
+            if let Some(rel) = rel {
+                if repo.is_tracked(&rel) {
+                    notes.push(format!(
+                        "git tracks {shown}: run `git rm --cached {shown}` and commit, and rotate every secret it ever held (they stay in the history)"
+                    ));
+                }
+                if !repo.is_ignored(&rel) {
+                    let wish = IgnoreWish {
+                        rel,
+                        shown: shown.clone(),
+                        ignore: true,
+                    };
+                    let (edit, refused) =
+                        plan_gitignore(&repo, std::slice::from_ref(&wish)).map_err(Fatal)?;
+                    refusals.extend(refused);
+                    pending.extend(edit);
+                }
+            }
+        }
+    }
+    let mut write_errors = Vec::new();
+    let mut changed = 0;
+    for p in &pending {
+        if !p.changed() {
+            continue;
+        }
+        changed += 1;
+        if diff {
+            if cli.format != Format::Json {
+                emit(&p.diff());
+            }
+        } else if let Err(e) = p.apply() {
+            write_errors.push(e);
+        }
+    }
+    let human = cli.format != Format::Json && !cli.quiet;
+    if human && !diff && write_errors.is_empty() {
+        if created {
+            eprintln!(
+                "Created {shown} (mode 0600) from {example_shown} with {}: fill in the values.",
+                plural(added_keys.len(), "key", "keys")
+            );
+        } else if add_missing && !added_keys.is_empty() {
+            eprintln!(
+                "Added {} to {shown}, each marked TODO: {}",
+                plural(added_keys.len(), "missing key", "missing keys"),
+                list(&added_keys)
+            );
+        } else if missing.is_empty() {
+            eprintln!("{shown} exists and has every key of {example_shown}; left as is.");
+        } else {
+            eprintln!(
+                "{shown} exists; left as is. It lacks {} of {example_shown}: {} (add them with --add-missing)",
+                plural(missing.len(), "key", "keys"),
+                list(&missing)
+            );
+        }
+        for p in pending.iter().filter(|p| p.shown.ends_with(".gitignore")) {
+            let old = p.original.as_deref().unwrap_or_default();
+            let added = String::from_utf8_lossy(p.output.get(old.len()..).unwrap_or_default())
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join(", ");
+            eprintln!("Added to {}: {added}", p.shown);
+        }
+    }
+    if human {
+        for n in &notes {
+            eprintln!("note: {n}");
+        }
+    }
+    for e in refusals.iter().chain(&write_errors) {
+        eprintln!("envlint: error: {e}");
+    }
+    if cli.format == Format::Json {
+        emit(&format!(
+            "{}\n",
+            json!({
+                "version": 1,
+                "env_file": shown,
+                "created": created && !diff,
+                "added": added_keys,
+                "missing": if add_missing { Vec::new() } else { missing },
+                "files": pending.iter().filter(|p| p.changed()).map(|p| p.shown.clone()).collect::<Vec<_>>(),
+                "dry_run": diff,
+            })
+        ));
+    }
+    Ok(if !write_errors.is_empty() || !refusals.is_empty() {
+        2
+    } else if diff && changed > 0 {
+        1
+    } else {
+        0
+    })
+}
