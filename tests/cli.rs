@@ -833,3 +833,312 @@ fn per_file_ignores_silence_rules_by_path() {
         bad.stderr
     );
 }
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn example_then_check_leaves_nothing_missing_in_every_fixture() {
+    for name in [
+        "nextjs",
+        "django",
+        "axum",
+        "monorepo",
+        "committed-env",
+        "example-hidden",
+    ] {
+        let Some(dir) = project(name) else { continue };
+        let root = dir.path();
+        let diff = envlint(root, &["example", "--diff"]);
+        insta::assert_snapshot!(
+            format!("example_diff_{name}"),
+            format!("exit {}\n{}{}", diff.code, diff.stdout, diff.stderr)
+        );
+        let write = envlint(root, &["example"]);
+        assert_eq!(write.code, 0, "{name}: {}", write.stderr);
+        let check = envlint(
+            root,
+            &[
+                "check",
+                "--select",
+                "missing-in-example",
+                "--format",
+                "concise",
+            ],
+        );
+        assert_eq!(check.code, 0, "{name}: {}{}", check.stdout, check.stderr);
+        assert!(!check.stdout.contains("missing-in-example"), "{name}");
+        // In CI: up to date now, and a second run changes nothing.
+        let ci = envlint(root, &["example", "--check"]);
+        assert_eq!(ci.code, 0, "{name}: {}", ci.stderr);
+        let before = std::fs::read_dir(root).unwrap().count();
+        let again = envlint(root, &["example", "--diff"]);
+        assert_eq!((again.code, again.stdout.as_str()), (0, ""), "{name}");
+        assert_eq!(std::fs::read_dir(root).unwrap().count(), before);
+    }
+}
+
+#[test]
+fn example_is_written_from_nothing_and_checked_in_ci() {
+    let dir = repo(&[
+        (
+            "src/app.ts",
+            b"const db = process.env.DATABASE_URL!;\nconst pool = Number(process.env.DATABASE_POOL_SIZE ?? 10);\nconst key = process.env.STRIPE_SECRET_KEY ?? 'sk_live_51HabcdefghijklmnopqrstuvwxYZ0123456789';\n",
+        ),
+        (
+            "worker/jobs.py",
+            b"import os\nQUEUE = os.environ['QUEUE_URL']\nDEBUG = os.getenv('WORKER_DEBUG', 'false')\n",
+        ),
+    ]);
+    let root = dir.path();
+    let ci = envlint(root, &["example", "--check"]);
+    assert_eq!(ci.code, 1);
+    assert!(ci.stderr.contains(".env.example: out of date: does not exist; lacks DATABASE_POOL_SIZE, DATABASE_URL, STRIPE_SECRET_KEY, QUEUE_URL, WORKER_DEBUG"), "{}", ci.stderr);
+    assert!(
+        !root.join(".env.example").exists(),
+        "--check writes nothing"
+    );
+    let run = envlint(root, &["example"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Created .env.example: added 5 keys"),
+        "{}",
+        run.stderr
+    );
+    let text = read(root, ".env.example");
+    // The hardcoded live key is never copied as a default.
+    assert!(!text.contains("sk_live"), "{text}");
+    insta::assert_snapshot!("example_from_nothing", text);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(root.join(".env.example"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
+    assert_eq!(envlint(root, &["example", "--check"]).code, 0);
+    let json = envlint(root, &["example", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["summary"]["changed_files"], 0);
+}
+
+#[test]
+fn example_update_keeps_what_people_wrote() {
+    // CRLF, a BOM, a multiline value, comments everywhere, odd quoting, no final newline.
+    let example: &[u8] = b"\xef\xbb\xbf# Project settings\r\n\r\n# -- database --\r\nDATABASE_URL=\"postgres://localhost/dev\" # local default\r\nCERT=\"-----BEGIN-----\r\nnot a secret\r\n-----END-----\"\r\n  # indented note\r\nexport LEGACY='x'\r\nAPP_NAME=demo";
+    let dir = repo(&[
+        (".env.example", example),
+        (
+            "src/main.rs",
+            b"fn main() {\n    let _ = std::env::var(\"DATABASE_URL\").unwrap();\n    let _ = std::env::var(\"DATABASE_REPLICA_URL\").ok();\n    let _ = std::env::var(\"APP_NAME\").unwrap();\n    let _ = std::env::var(\"APP_MODE\").unwrap_or_else(|_| \"dev\".to_string());\n    let _ = std::env::var(\"CERT\").unwrap();\n    let _ = std::env::var(\"SENTRY_DSN\").ok();\n}\n",
+        ),
+    ]);
+    let root = dir.path();
+    let run = envlint(root, &["example"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("note: .env.example lists 1 key no code reads: LEGACY (remove with --prune)"),
+        "{}",
+        run.stderr
+    );
+    let after = std::fs::read(root.join(".env.example")).unwrap();
+    // Every byte that was there is still there, in order; only lines were inserted.
+    let mut it = after.iter();
+    assert!(example.iter().all(|b| it.any(|a| a == b)));
+    insta::assert_snapshot!(
+        "example_update_crlf_bom",
+        String::from_utf8_lossy(&after).replace('\r', "\\r")
+    );
+    let again = envlint(root, &["example"]);
+    assert_eq!(
+        std::fs::read(root.join(".env.example")).unwrap(),
+        after,
+        "{}",
+        again.stderr
+    );
+    // --prune shows and removes the unread key, and only that line.
+    let prune = envlint(root, &["example", "--prune", "--diff"]);
+    assert_eq!(prune.code, 1);
+    assert!(
+        prune.stdout.contains("-export LEGACY='x'\r\n"),
+        "{}",
+        prune.stdout
+    );
+    assert_eq!(
+        prune
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+            .count(),
+        1
+    );
+    envlint(root, &["example", "--prune"]);
+    let pruned = std::fs::read(root.join(".env.example")).unwrap();
+    assert_eq!(pruned.len(), after.len() - "export LEGACY='x'\r\n".len());
+}
+
+#[test]
+fn example_refuses_files_it_cannot_edit_safely() {
+    let dir = repo(&[
+        (".env.example", b"A=1\nB=\"unclosed\nC=3\n"),
+        ("a.js", b"process.env.D;\n"),
+    ]);
+    let run = envlint(dir.path(), &["example"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("envlint: error: .env.example: line 2 does not parse"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(dir.path(), ".env.example"), "A=1\nB=\"unclosed\nC=3\n");
+    let file = envlint(dir.path(), &["example", "a.js"]);
+    assert_eq!(file.code, 2);
+    assert!(file.stderr.contains("takes a folder"), "{}", file.stderr);
+}
+
+#[test]
+fn example_copies_values_from_env_only_when_asked_and_never_secrets() {
+    let dir = repo(&[
+        (".gitignore", b".env\n"),
+        (".env", b"LOG_LEVEL=debug\nOPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD\nDB_PASSWORD=hunter2hunter2\n"),
+        ("app.py", b"import os\nos.environ['LOG_LEVEL']\nos.environ['OPENAI_API_KEY']\nos.environ['DB_PASSWORD']\n"),
+    ]);
+    let root = dir.path();
+    let run = envlint(root, &["example", "--values-from-env"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = read(root, ".env.example");
+    assert!(text.contains("LOG_LEVEL=debug\n"), "{text}");
+    assert!(
+        text.contains("OPENAI_API_KEY=\n") && text.contains("DB_PASSWORD=\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("sk-proj") && !text.contains("hunter2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn init_creates_a_private_env_and_ignores_it() {
+    let dir = repo(&[
+        (".env.example", b"# Database\nDATABASE_URL=\nPORT=3000\n"),
+        (".gitignore", b"node_modules\n"),
+    ]);
+    let root = dir.path();
+    let dry = envlint(root, &["init", "--diff"]);
+    assert_eq!(dry.code, 1);
+    assert!(!root.join(".env").exists());
+    insta::assert_snapshot!("init_diff", dry.stdout);
+    let run = envlint(root, &["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Created .env (mode 0600) from .env.example with 2 keys"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Added to .gitignore: .env"),
+        "{}",
+        run.stderr
+    );
+    assert!(read(root, ".env").ends_with("# Database\nDATABASE_URL=\nPORT=3000\n"));
+    assert_eq!(read(root, ".gitignore"), "node_modules\n\n# Local env files hold secrets: git must not publish them (added by envlint).\n.env\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(root.join(".env"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    if git_available() {
+        let ignored = Command::new("git")
+            .args(["check-ignore", "-q", ".env"])
+            .current_dir(root)
+            .status()
+            .unwrap();
+        assert!(ignored.success(), "git itself must ignore .env now");
+    }
+    // Twice: nothing changes.
+    std::fs::write(
+        root.join(".env"),
+        "DATABASE_URL=postgres://me@localhost/app\n",
+    )
+    .unwrap();
+    let twice = envlint(root, &["init"]);
+    assert_eq!(twice.code, 0);
+    assert!(twice.stderr.contains(".env exists; left as is. It lacks 1 key of .env.example: PORT (add them with --add-missing)"), "{}", twice.stderr);
+    assert_eq!(
+        read(root, ".env"),
+        "DATABASE_URL=postgres://me@localhost/app\n"
+    );
+    assert_eq!(
+        read(root, ".gitignore")
+            .lines()
+            .filter(|l| *l == ".env")
+            .count(),
+        1,
+        "no second line"
+    );
+    // --add-missing appends only what is missing, marked, keeping the rest and the mode.
+    let add = envlint(root, &["init", "--add-missing"]);
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    assert_eq!(
+        read(root, ".env"),
+        "DATABASE_URL=postgres://me@localhost/app\n\n# TODO: fill in PORT (added from .env.example by `envlint init`)\nPORT=3000\n"
+    );
+    let none = envlint(root, &["init", "--add-missing", "--diff"]);
+    assert_eq!((none.code, none.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn init_refuses_without_an_example_and_warns_about_a_tracked_env() {
+    let empty = repo(&[("a.js", b"process.env.X;\n")]);
+    let run = envlint(empty.path(), &["init"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no example file (.env.example, .env.sample, …) in .; `envlint example` writes one from the code"), "{}", run.stderr);
+    if !git_available() {
+        eprintln!("skipped the tracked-.env half: git is not installed");
+        return;
+    }
+    let dir = repo(&[(".env.example", b"A=\n"), (".env", b"A=1\n")]);
+    let ok = Command::new("git")
+        .args(["add", ".env"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let run = envlint(dir.path(), &["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("note: git tracks .env: run `git rm --cached .env`"),
+        "{}",
+        run.stderr
+    );
+    // A deeper rule that un-ignores .env cannot be beaten from the root: refuse, say so.
+    let sub = repo(&[
+        ("app/.env.example", b"A=\n"),
+        ("app/.gitignore", b"!.env\n"),
+        (".gitignore", b".env\n"),
+    ]);
+    let run = envlint(sub.path(), &["init", "app"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("app/.env: a line in the root .gitignore cannot make git ignore it"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        sub.path().join("app/.env").exists(),
+        "the .env itself is still created"
+    );
+}

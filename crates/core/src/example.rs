@@ -423,16 +423,13 @@ fn update(
     let mut rest: BTreeMap<String, &Needed> = BTreeMap::new();
     for (k, need) in keys {
         let anchor = prefix(k).and_then(|p| {
-            doc.lines()
-                .iter()
-                .rev()
-                .find(|l| match &l.kind {
-                    LineKind::Entry(e) => {
-                        let key = e.key(doc);
-                        prefix(key) == Some(p) && !removing.contains(key)
-                    }
-                    _ => false,
-                })
+            doc.lines().iter().rev().find(|l| match &l.kind {
+                LineKind::Entry(e) => {
+                    let key = e.key(doc);
+                    prefix(key) == Some(p) && !removing.contains(key)
+                }
+                _ => false,
+            })
         });
         match anchor {
             Some(line) => anchors.entry(line.span.end as usize).or_default().push(k),
