@@ -1142,3 +1142,47 @@ fn init_refuses_without_an_example_and_warns_about_a_tracked_env() {
         "the .env itself is still created"
     );
 }
+
+#[test]
+fn fix_completes_examples_and_gitignore_in_fixture_projects() {
+    for name in ["nextjs", "example-hidden", "committed-env", "monorepo"] {
+        let Some(dir) = project(name) else { continue };
+        let root = dir.path();
+        let rules = "missing-in-example,env-not-ignored,example-ignored,env-tracked";
+        let diff = envlint(root, &["fix", "--select", rules, "--diff"]);
+        insta::assert_snapshot!(
+            format!("fix_project_{name}"),
+            format!("exit {}\n{}{}", diff.code, diff.stdout, diff.stderr)
+        );
+        let fixed = envlint(root, &["fix", "--select", rules]);
+        assert!(fixed.code <= 1, "{name}: {}", fixed.stderr);
+        let check = envlint(
+            root,
+            &[
+                "check",
+                "--select",
+                "missing-in-example,env-not-ignored,example-ignored",
+                "--format",
+                "concise",
+            ],
+        );
+        assert_eq!(check.code, 0, "{name}: {}{}", check.stdout, check.stderr);
+        // git itself agrees with what envlint now says.
+        for entry in std::fs::read_dir(root).unwrap() {
+            let name_os = entry.unwrap().file_name();
+            let file = name_os.to_string_lossy();
+            // Framework defaults such as Next.js's `.env.production` are committed by design.
+            if !matches!(file.as_ref(), ".env" | ".env.local" | ".env.example") {
+                continue;
+            }
+            let ignored = Command::new("git")
+                .args(["check-ignore", "-q", "--no-index", &file])
+                .current_dir(root)
+                .status()
+                .unwrap()
+                .success();
+            let example = file.contains("example");
+            assert_eq!(ignored, !example, "{name}: git check-ignore {file}");
+        }
+    }
+}

@@ -77,7 +77,7 @@ fn folder_arg(path: Option<&Path>, command: &str) -> Result<PathBuf, Fatal> {
 }
 
 /// The folder as env files' paths are shown (`""` for the current folder).
-fn root_of(dir: &Path) -> String {
+pub(crate) fn root_of(dir: &Path) -> String {
     let s = shown_path(dir);
     let s = s.trim_end_matches('/');
     if s == "." {

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a local env file holding values is not ignored by git",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: "safe",
     docs: r##"## What it does
 Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that holds at least
 one non-empty value and that no git ignore rule covers: no `.gitignore` at any level, nor
@@ -28,8 +28,10 @@ A repository with `.env` holding `STRIPE_SECRET_KEY=sk_live_…` and a `.gitigno
 does not mention it.
 
 ## Fix
-Add the file (or `.env*` with `!.env.example`) to `.gitignore`. `envlint fix` will do it
-(issue 5).
+Add the file (or `.env*` with `!.env.example`) to `.gitignore`. `envlint fix` appends the
+file's name to the repository's root `.gitignore` (`--diff` shows it first), after checking
+with git's rules that the line takes effect; when a deeper `.gitignore` decides, it says so
+and leaves the edit to you.
 "##,
     file: None,
     line: None,

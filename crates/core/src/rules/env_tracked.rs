@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a local env file is committed or staged in git",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: "some cases",
     docs: r##"## What it does
 Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that is in the git
 index, committed or staged, whatever `.gitignore` says (ignore rules do not untrack files).
@@ -27,7 +27,8 @@ remove it; any secret it held must be considered leaked.
 
 ## Fix
 `git rm --cached .env`, make sure `.gitignore` covers it, and rotate every secret it held:
-removing it from the index does not remove it from history.
+removing it from the index does not remove it from history. `envlint fix` does the
+`.gitignore` part; the rest is yours.
 "##,
     file: None,
     line: None,

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "git ignores the example file, so it is never shared",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: "safe",
     docs: r##"## What it does
 Reports an example file (`.env.example`, `.env.sample`, …) that git's ignore rules cover and
 that is not already in the index. The usual cause is a `.env*` line in `.gitignore`.
@@ -25,7 +25,9 @@ list of the variables it needs.
 ```
 
 ## Fix
-Add `!.env.example` after the pattern that ignores it. `envlint fix` will do it (issue 5).
+Add `!.env.example` after the pattern that ignores it. `envlint fix` appends that line to
+the root `.gitignore` when git's rules say it takes effect (a folder that is itself ignored
+needs a hand edit).
 "##,
     file: None,
     line: None,

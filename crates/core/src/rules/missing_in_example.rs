@@ -13,7 +13,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the code reads a variable that .env.example does not list",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: "safe",
     docs: r##"## What it does
 Reports each variable the code reads (required, defaulted, optional or at build time) that
 no example file at or above the source file's folder lists (the nearest one is named in
@@ -33,7 +33,9 @@ const url = process.env.DATABASE_URL!; // .env.example has no DATABASE_URL
 
 ## Fix
 Add the key to the example (no real value). Required reads are errors, optional and
-defaulted ones warnings. `envlint example` will write them (issue 5).
+defaulted ones warnings. `envlint fix` and `envlint example` add the missing keys, next to
+keys of the same prefix or in a block at the end, each under a comment saying where it is
+read and whether it is required; `envlint example` also creates a missing example.
 "##,
     file: None,
     line: None,
