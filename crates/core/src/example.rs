@@ -331,6 +331,30 @@ fn entry_line(key: &str, need: &Needed, values: &dyn Fn(&str) -> Option<String>)
     format!("{key}={value}")
 }
 
+/// Keys under their comments; a run of keys with the same comment shares one, as a person
+/// would write it.
+fn entries_text(
+    members: &[&str],
+    keys: &BTreeMap<String, Needed>,
+    eol: &str,
+    values: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut text = String::new();
+    let mut previous: Option<String> = None;
+    for k in members {
+        let need = &keys[*k];
+        let c = comment(need);
+        if previous.as_ref() != Some(&c) {
+            text.push_str(&c);
+            text.push_str(eol);
+        }
+        text.push_str(&entry_line(k, need, values));
+        text.push_str(eol);
+        previous = Some(c);
+    }
+    text
+}
+
 /// The keys as a block of groups (a prefix shared by two or more keys, else the folder of
 /// the first file reading it), groups separated by a blank line, each key under its comment.
 fn block(
@@ -368,14 +392,8 @@ fn block(
         if i > 0 {
             text.push_str(eol);
         }
-        for k in members {
-            let need = &keys[*k];
-            text.push_str(&comment(need));
-            text.push_str(eol);
-            text.push_str(&entry_line(k, need, values));
-            text.push_str(eol);
-            added.push((*k).to_owned());
-        }
+        text.push_str(&entries_text(members, keys, eol, values));
+        added.extend(members.iter().map(|k| (*k).to_owned()));
     }
     (text, added)
 }
@@ -445,15 +463,8 @@ fn update(
     }
     let mut anchored_at_end = false;
     for (at, members) in &anchors {
-        let mut text = String::new();
-        for k in members {
-            let need = &keys[*k];
-            text.push_str(&comment(need));
-            text.push_str(eol);
-            text.push_str(&entry_line(k, need, values));
-            text.push_str(eol);
-            added.push((*k).to_owned());
-        }
+        let text = entries_text(members, keys, eol, values);
+        added.extend(members.iter().map(|k| (*k).to_owned()));
         if *at == len {
             anchored_at_end = true;
             tail.push_str(&text);
@@ -659,6 +670,19 @@ mod tests {
                 .ends_with("NEXT_PUBLIC_SITE=\n\n# Required. Read in src/a.ts.\nWEB_ONLY=\n"),
             "{}",
             out[1].1
+        );
+    }
+
+    #[test]
+    fn keys_with_the_same_story_share_one_comment() {
+        let src = "process.env.CI_SHA;\nprocess.env.CI_BRANCH;\nprocess.env.CI_URL!;\n";
+        let out = run(
+            &[(".env.example", ""), ("ci.ts", src)],
+            ExampleOptions::default(),
+        );
+        assert_eq!(
+            out[0].1,
+            "# Optional. Read in ci.ts.\nCI_BRANCH=\nCI_SHA=\n# Required. Read in ci.ts.\nCI_URL=\n"
         );
     }
 
