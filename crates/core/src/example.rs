@@ -162,6 +162,7 @@ pub fn plan_examples(
         let mut target: Option<String> = None;
         for r in &src.refs {
             if matches!(r.kind, Kind::Presence | Kind::Declared)
+                || !crate::project::is_definable(&r.name)
                 || project.provided(&r.name)
                 || settings
                     .ignore_keys
@@ -236,6 +237,10 @@ pub fn plan_examples(
                 let (block, added) = block(&keys, eol, &values);
                 text.push_str(eol);
                 text.push_str(&block);
+                if let Some(reason) = reads_back(text.as_bytes(), &added) {
+                    refusals.push(Refusal { path, reason });
+                    continue;
+                }
                 updates.push(ExampleUpdate {
                     path,
                     original: None,
@@ -248,6 +253,29 @@ pub fn plan_examples(
         }
     }
     (updates, refusals)
+}
+
+/// Why `output` is not safe to write: it must parse without errors and define every added
+/// key. `None` when it is.
+fn reads_back(output: &[u8], added: &[String]) -> Option<String> {
+    let check = Document::parse(output.to_vec(), &envlint_dotenv::ParseOptions::isolated());
+    if let Some(e) = check.errors().next() {
+        return Some(format!(
+            "the new text would not parse ({}); not writing it (please report this)",
+            e.kind
+        ));
+    }
+    let missing: Vec<&str> = added
+        .iter()
+        .filter(|k| check.get(k).is_none())
+        .map(String::as_str)
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the new text would not define {}; not writing it (please report this)",
+            missing.join(", ")
+        )
+    })
 }
 
 /// The value of `key` in a developer's env file in `dir` (`.env` first), unless it could be
@@ -501,10 +529,8 @@ fn update(
         edits.push(TextEdit::insert(len, tail));
     }
     let output = envlint_dotenv::apply_edits(doc.to_bytes(), &edits).map_err(|e| e.to_string())?;
-    // What we wrote must read back as the old entries plus the new keys.
-    let check = Document::parse(output.clone(), &envlint_dotenv::ParseOptions::isolated());
-    if check.errors().next().is_some() {
-        return Err("the update would not parse back; not editing (please report this)".to_owned());
+    if let Some(reason) = reads_back(&output, &added) {
+        return Err(reason);
     }
     Ok(ExampleUpdate {
         path: file.path.clone(),

@@ -320,6 +320,16 @@ impl Project {
     }
 }
 
+/// Whether a `.env` line can define `name`: dotenvy reads keys of ASCII letters, digits,
+/// `_` and `.` only. Names such as `CFLAGS_x86_64-unknown-linux-gnu` come from the process
+/// environment; no example can list them, so no rule asks it to.
+pub fn is_definable(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
+}
+
 /// `APP_*`, `*_URL` or an exact name.
 pub fn matches_pattern(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
@@ -428,5 +438,14 @@ mod tests {
         assert!(is_under("apps/web/src/a.ts", "") && is_under("apps/web/a.ts", "apps/web"));
         assert!(!is_under("apps/webapp/a.ts", "apps/web"));
         assert!(platform_provided("GITHUB_SHA") && !platform_provided("DATABASE_URL"));
+        assert!(is_definable("A.B_1") && !is_definable("CFLAGS_x86_64-unknown-linux-gnu"));
+        for name in ["A.B_1", "x", "CFLAGS_x86_64-unknown-linux-gnu", "A B", "É"] {
+            let doc = Document::parse(
+                format!("{name}=1\n"),
+                &envlint_dotenv::ParseOptions::isolated(),
+            );
+            let defined = doc.entries().any(|e| e.key(&doc) == name);
+            assert_eq!(is_definable(name), defined, "{name}");
+        }
     }
 }

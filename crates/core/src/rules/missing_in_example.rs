@@ -54,7 +54,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             documented.iter().map(|k| k.to_ascii_uppercase()).collect();
         let mut seen = HashSet::new();
         for r in &src.refs {
-            if matches!(r.kind, Kind::Presence | Kind::Declared) || project.provided(&r.name) {
+            if matches!(r.kind, Kind::Presence | Kind::Declared)
+                || project.provided(&r.name)
+                || !crate::project::is_definable(&r.name)
+            {
                 continue;
             }
             // pydantic-settings matches names without case.
