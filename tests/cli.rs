@@ -1186,3 +1186,70 @@ fn fix_completes_examples_and_gitignore_in_fixture_projects() {
         }
     }
 }
+
+#[test]
+fn project_findings_show_both_sides() {
+    let dir = repo(&[
+        (".gitignore", b".env\n"),
+        (".env.example", b"# Database\nDATABASE_URL=postgres://localhost/dev\nSTRIPE_SECRET_KEY=\n"),
+        (".env", b"DATABASE_URL=postgres://admin:Zq8vLk2pWx7Tr@db.internal/app\n"),
+        (
+            "src/pay.ts",
+            b"const key = process.env.STRIPE_SECRET_KEY!;\nconst pool = process.env.DATABASE_POOL;\nconst again = process.env.DATABASE_POOL!;\n",
+        ),
+    ]);
+    let root = dir.path();
+    let human = envlint(
+        root,
+        &["check", "--select", "missing-in-example,missing-in-env"],
+    );
+    insta::assert_snapshot!("two_sided_human", human.stdout);
+    assert!(!human.stdout.contains("Zq8vLk2pWx7Tr") && !human.stdout.contains("localhost/dev"));
+    let json = envlint(
+        root,
+        &[
+            "check",
+            "--select",
+            "missing-in-example,missing-in-env",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let missing = diags
+        .iter()
+        .find(|d| d["rule"] == "missing-in-example")
+        .unwrap();
+    // The error comes from the required read (line 3), the optional one is a label.
+    assert_eq!(
+        (missing["line"].as_u64(), missing["severity"].as_str()),
+        (Some(3), Some("error"))
+    );
+    assert_eq!(missing["related"][0]["path"], ".env.example");
+    assert_eq!(missing["related"][0]["line"], 2);
+    let env = diags
+        .iter()
+        .find(|d| d["rule"] == "missing-in-env")
+        .unwrap();
+    assert_eq!(env["related"][0]["path"], "src/pay.ts");
+    assert_eq!(env["related"][0]["line"], 1);
+    let sarif = envlint(
+        root,
+        &[
+            "check",
+            "--select",
+            "missing-in-example,missing-in-env",
+            "--format",
+            "sarif",
+        ],
+    );
+    let s: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let related = &s["runs"][0]["results"][0]["relatedLocations"][0];
+    assert!(
+        related["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .is_some(),
+        "{related}"
+    );
+}

@@ -508,7 +508,7 @@ enum Shown {
 /// `json`, printed at the end).
 fn render_file(
     cli: &Cli,
-    human: &Human,
+    (human, others): (&Human, &render::Others),
     out: &mut Stdout,
     file: (&Path, Shown, &[Diagnostic]),
     json: &mut Vec<serde_json::Value>,
@@ -517,7 +517,7 @@ fn render_file(
     let doc = match shown {
         Shown::Env(doc) => doc,
         Shown::Source(bytes) => {
-            render_source(cli, human, out, (path, bytes, diagnostics), json);
+            render_source(cli, (human, others), out, (path, bytes, diagnostics), json);
             return;
         }
     };
@@ -533,6 +533,7 @@ fn render_file(
                 bytes: &display,
                 index,
                 diagnostics,
+                others: Some(others),
             };
             human.render(&file, &mut sink);
         }
@@ -542,6 +543,7 @@ fn render_file(
                 bytes: doc.to_bytes(),
                 index,
                 diagnostics,
+                others: Some(others),
             };
             match cli.format {
                 Format::Github => render::github(&file, &mut sink),
@@ -559,7 +561,7 @@ fn render_file(
 /// Renders findings in a source file (shown as written, not masked).
 fn render_source(
     cli: &Cli,
-    human: &Human,
+    (human, others): (&Human, &render::Others),
     out: &mut Stdout,
     file: (&Path, Vec<u8>, &[Diagnostic]),
     json: &mut Vec<serde_json::Value>,
@@ -579,6 +581,7 @@ fn render_source(
         },
         index,
         diagnostics,
+        others: Some(others),
     };
     match cli.format {
         Format::Human => human.render(&file, &mut sink),
@@ -712,6 +715,7 @@ fn check(
     let mut recorder = write_baseline.map(|_| baseline::Recorder::default());
     let linted = lint_all(&setup.files, &setup.settings);
     let human = Human::new(color(cli));
+    let others = render::Others::new(cli.show_values);
     let mut out = Stdout::new();
     let mut tally = Tally {
         files: setup.files.len(),
@@ -761,7 +765,7 @@ fn check(
         }
         render_file(
             cli,
-            &human,
+            (&human, &others),
             &mut out,
             (&path, Shown::Env(file.doc), &diagnostics),
             &mut json_diags,
@@ -780,7 +784,7 @@ fn check(
         match std::fs::read(&path) {
             Ok(bytes) => render_file(
                 cli,
-                &human,
+                (&human, &others),
                 &mut out,
                 (Path::new(&path), Shown::Source(bytes), &diagnostics),
                 &mut json_diags,
@@ -875,7 +879,7 @@ fn fix(cli: &Cli, paths: &[PathBuf], diff: bool, unsafe_fixes: bool) -> Result<u
                 let mut out = Stdout::new();
                 render_file(
                     cli,
-                    &human,
+                    (&human, &render::Others::new(cli.show_values)),
                     &mut out,
                     (path, Shown::Env(doc), &outcome.remaining),
                     &mut Vec::new(),
@@ -1169,6 +1173,7 @@ fn parse(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
                 bytes: &display,
                 index: LineIndex::new(&bytes),
                 diagnostics: &errors,
+                others: None,
             };
             let mut report = String::new();
             Human::new(

@@ -29,6 +29,58 @@ pub(crate) struct FileOutput<'a> {
     pub(crate) bytes: &'a [u8],
     pub(crate) index: LineIndex,
     pub(crate) diagnostics: &'a [Diagnostic],
+    /// The files related locations point into (`None`: related locations are not shown).
+    pub(crate) others: Option<&'a Others>,
+}
+
+/// A file a related location points into: read once, values masked (masking keeps offsets
+/// and character counts, so positions computed on it are the file's own).
+pub(crate) struct Other {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) index: LineIndex,
+}
+
+/// The files related locations point into, read on first use.
+pub(crate) struct Others {
+    show_values: bool,
+    cache: std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<Other>>>>,
+}
+
+impl Others {
+    pub(crate) fn new(show_values: bool) -> Self {
+        Others {
+            show_values,
+            cache: Default::default(),
+        }
+    }
+
+    /// The file at `path` (as shown: relative to the current folder), masked; `None` when
+    /// it cannot be read.
+    pub(crate) fn get(&self, path: &str) -> Option<std::rc::Rc<Other>> {
+        if let Some(hit) = self.cache.borrow().get(path) {
+            return hit.clone();
+        }
+        let loaded = std::fs::read(path).ok().map(|bytes| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let bytes = if crate::discover::is_env_file_name(name) {
+                let doc = envlint_dotenv::Document::parse(
+                    bytes,
+                    &envlint_dotenv::ParseOptions::isolated(),
+                );
+                envlint_core::mask::display_bytes(doc, self.show_values, None)
+            } else {
+                envlint_core::mask::display_source(bytes, self.show_values)
+            };
+            std::rc::Rc::new(Other {
+                index: LineIndex::new(&bytes),
+                bytes,
+            })
+        });
+        self.cache
+            .borrow_mut()
+            .insert(path.to_owned(), loaded.clone());
+        loaded
+    }
 }
 
 /// The text of a file as miette sees it: only the lines around each requested span.
@@ -108,6 +160,44 @@ struct Report<'a> {
     d: &'a Diagnostic,
     source: Windowed<'a>,
     help: Option<String>,
+    related: Vec<Side<'a>>,
+}
+
+/// The other side of a finding, rendered under it with its own code frame.
+struct Side<'a> {
+    message: String,
+    span: std::ops::Range<usize>,
+    source: Windowed<'a>,
+}
+
+impl fmt::Debug for Side<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Side<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.source.name, self.message)
+    }
+}
+
+impl std::error::Error for Side<'_> {}
+
+impl miette::Diagnostic for Side<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, span(&self.span)),
+        )))
+    }
 }
 
 impl fmt::Debug for Report<'_> {
@@ -143,6 +233,15 @@ impl miette::Diagnostic for Report<'_> {
         Some(&self.source)
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|s| s as &dyn miette::Diagnostic),
+        ))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = LabeledSpan::new_primary_with_span(None, span(&self.d.span));
         let rest = self
@@ -175,6 +274,7 @@ impl Human {
                 .with_width(100)
                 .with_links(false)
                 .with_context_lines(1)
+                .with_show_related_as_nested(true)
                 // Messages are ASCII prose: plain space splitting wraps them the same as
                 // Unicode line breaking, at a fraction of the cost per frame.
                 .with_word_separator(textwrap::WordSeparator::AsciiSpace)
@@ -199,6 +299,15 @@ impl Human {
                     None => line,
                 });
             }
+            let others: Vec<(&envlint_core::Related, std::rc::Rc<Other>)> = file
+                .others
+                .map(|o| {
+                    d.related
+                        .iter()
+                        .filter_map(|r| o.get(&r.path).map(|f| (r, f)))
+                        .collect()
+                })
+                .unwrap_or_default();
             let report = Report {
                 d,
                 source: Windowed {
@@ -207,6 +316,18 @@ impl Human {
                     index: &file.index,
                 },
                 help,
+                related: others
+                    .iter()
+                    .map(|(r, f)| Side {
+                        message: r.message.clone(),
+                        span: r.span.clone(),
+                        source: Windowed {
+                            name: &r.path,
+                            text: &f.bytes,
+                            index: &f.index,
+                        },
+                    })
+                    .collect(),
             };
             if self.handler.render_report(&mut out, &report).is_ok() {
                 out.push('\n');
@@ -241,11 +362,36 @@ pub(crate) fn json_diagnostic(file: &FileOutput<'_>, d: &Diagnostic) -> Value {
         "end_line": end_line,
         "end_column": end_column,
         "key": d.key,
+        "related": related_json(file, d),
         "fix": d.fix.as_ref().map(|f| json!({
             "applicability": f.applicability.as_str(),
             "description": f.description,
         })),
     })
+}
+
+/// The related locations with positions (read from the other files); empty when there are
+/// none or they are not wanted.
+fn related_json(file: &FileOutput<'_>, d: &Diagnostic) -> Vec<Value> {
+    let Some(others) = file.others else {
+        return Vec::new();
+    };
+    d.related
+        .iter()
+        .filter_map(|r| {
+            let other = others.get(&r.path)?;
+            let (line, column) = other.index.line_col(&other.bytes, r.span.start);
+            let (end_line, end_column) = other.index.line_col(&other.bytes, r.span.end);
+            Some(json!({
+                "path": r.path,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "message": r.message,
+            }))
+        })
+        .collect()
 }
 
 /// One line per diagnostic, for grep and editors.
@@ -329,6 +475,21 @@ pub(crate) fn sarif(diagnostics: &[Value]) -> Value {
                         },
                     },
                 }],
+                "relatedLocations": d["related"].as_array().map(|rel| {
+                    rel.iter().enumerate().map(|(i, r)| json!({
+                        "id": i,
+                        "message": {"text": r["message"]},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri(r["path"].as_str().unwrap_or_default()), "uriBaseId": "%SRCROOT%"},
+                            "region": {
+                                "startLine": r["line"],
+                                "startColumn": r["column"],
+                                "endLine": r["end_line"],
+                                "endColumn": r["end_column"],
+                            },
+                        },
+                    })).collect::<Vec<_>>()
+                }).unwrap_or_default(),
                 "partialFingerprints": {
                     "envlint/v1": format!("{:016x}", fnv1a(&[rule, path, subject])),
                 },

@@ -41,6 +41,18 @@ pub struct Label {
     pub message: String,
 }
 
+/// A place in another file that explains a finding: the code that reads a key, the example
+/// line where a missing key belongs. Project rules compare files, so a finding has two sides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// The other file, as in the project's paths (relative, `/`-separated).
+    pub path: String,
+    /// Where in it (bytes).
+    pub span: Range<usize>,
+    /// What about it.
+    pub message: String,
+}
+
 /// Whether a fix may be applied without a person looking at it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Applicability {
@@ -105,6 +117,8 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     /// Secondary spans.
     pub labels: Vec<Label>,
+    /// Places in other files (the other side of a project finding).
+    pub related: Vec<Related>,
     /// How to fix it by hand.
     pub help: Option<String>,
     /// The key concerned, when there is one.
@@ -127,6 +141,7 @@ impl Diagnostic {
             message: message.into(),
             span,
             labels: Vec::new(),
+            related: Vec::new(),
             help: None,
             key: None,
             fix: None,
@@ -148,6 +163,21 @@ impl Diagnostic {
     /// Adds a label.
     pub fn label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
         self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a place in another file.
+    pub fn related(
+        mut self,
+        path: impl Into<String>,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            path: path.into(),
             span,
             message: message.into(),
         });

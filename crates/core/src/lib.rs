@@ -23,7 +23,7 @@ pub mod secret;
 pub mod suppress;
 
 pub use config::{Config, ConfigError, Settings};
-pub use diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Fix, Label, Related, Severity};
 pub use line_index::LineIndex;
 pub use lint::{lint_env_file, EnvFileReport};
 pub use rule::{rule, rules, Rule};

@@ -283,6 +283,29 @@ pub fn platform_provided(name: &str) -> bool {
     EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
+impl EnvFile {
+    /// Where a missing `key` belongs in this (example) file: after the last entry sharing
+    /// its prefix (where `envlint example` puts it), else after the last line.
+    pub fn insertion_point(&self, key: &str) -> std::ops::Range<usize> {
+        let prefix = |k: &str| {
+            k.split_once('_')
+                .map(|(p, _)| p.to_owned())
+                .filter(|p| p.len() >= 2)
+        };
+        let want = prefix(key);
+        let entries: Vec<&envlint_dotenv::Entry> = self.doc.entries().collect();
+        let anchor = entries
+            .iter()
+            .rev()
+            .find(|e| want.is_some() && prefix(e.key(&self.doc)) == want)
+            .or(entries.last());
+        match anchor {
+            Some(e) => e.key.range(),
+            None => 0..0,
+        }
+    }
+}
+
 impl Project {
     /// The example files governing `path`: those in the nearest folder at or above it that
     /// has any.

@@ -49,10 +49,17 @@ nothing needs it any more.
     project: Some(check),
 };
 
+/// A required read: `path:line` for messages, and where it is for the related location.
+struct Read<'p> {
+    at: String,
+    path: &'p str,
+    span: std::ops::Range<usize>,
+}
+
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     // The names read as required by the code each example's folder governs.
     // Each name's first required read, as `path:line`, to point at from the example.
-    let mut required: HashMap<&str, HashMap<&str, String>> = HashMap::new();
+    let mut required: HashMap<&str, HashMap<&str, Read>> = HashMap::new();
     for src in &project.sources {
         let Some(example) = project.governing_examples(&src.path).first().copied() else {
             continue;
@@ -66,7 +73,11 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 .entry(dir)
                 .or_default()
                 .entry(r.name.as_str())
-                .or_insert_with(|| format!("{}:{line}", src.path));
+                .or_insert_with(|| Read {
+                    at: format!("{}:{line}", src.path),
+                    path: &src.path,
+                    span: r.span.clone(),
+                });
         }
     }
     let mut done = HashSet::new();
@@ -95,10 +106,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 continue;
             }
             let (severity, why) = match required_at(key) {
-                Some(at) => (Severity::Error, format!(" and {at} requires it")),
+                Some(read) => (Severity::Error, format!(" and {} requires it", read.at)),
                 None => (Severity::Warning, String::new()),
             };
-            let d = Diagnostic::new(
+            let mut d = Diagnostic::new(
                 RULE.id,
                 severity,
                 e.key.range(),
@@ -106,6 +117,13 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             )
             .key(key)
             .help(format!("add `{key}=…` to {}", first.path));
+            if let Some(read) = required_at(key) {
+                d = d.related(
+                    read.path,
+                    read.span.clone(),
+                    format!("`{key}` is required here"),
+                );
+            }
             out.push(FileDiagnostic {
                 path: example.path.clone(),
                 diagnostic: d,
@@ -115,17 +133,22 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         for local in &locals {
             for e in local.doc.entries() {
                 let key = e.key(&local.doc);
-                let Some(at) = required_at(key).filter(|_| e.value(&local.doc).is_empty()) else {
+                let Some(read) = required_at(key).filter(|_| e.value(&local.doc).is_empty()) else {
                     continue;
                 };
                 let d = Diagnostic::new(
                     RULE.id,
                     Severity::Error,
                     e.key.range(),
-                    format!("`{key}` is empty but {at} requires a value"),
+                    format!("`{key}` is empty but {} requires a value", read.at),
                 )
                 .key(key)
-                .help("set a value");
+                .help("set a value")
+                .related(
+                    read.path,
+                    read.span.clone(),
+                    format!("`{key}` is required here"),
+                );
                 out.push(FileDiagnostic {
                     path: local.path.clone(),
                     diagnostic: d,

@@ -52,7 +52,8 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         let documented = project.documented_for(&src.path);
         let documented_upper: HashSet<String> =
             documented.iter().map(|k| k.to_ascii_uppercase()).collect();
-        let mut seen = HashSet::new();
+        // Reads of each undocumented name, in file order.
+        let mut reads: Vec<(&str, Vec<&envlint_scan::Reference>)> = Vec::new();
         for r in &src.refs {
             if matches!(r.kind, Kind::Presence | Kind::Declared)
                 || project.provided(&r.name)
@@ -64,27 +65,59 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             let case_insensitive = r.form == "pydantic.BaseSettings";
             let known = documented.contains(r.name.as_str())
                 || (case_insensitive && documented_upper.contains(&r.name.to_ascii_uppercase()));
-            if known || src.suppressed(r.span.start, RULE.id) || !seen.insert(r.name.as_str()) {
+            if known || src.suppressed(r.span.start, RULE.id) {
                 continue;
             }
-            let example = &examples[0].path;
+            match reads.iter_mut().find(|(n, _)| *n == r.name) {
+                Some((_, v)) => v.push(r),
+                None => reads.push((r.name.as_str(), vec![r])),
+            }
+        }
+        let example = examples[0];
+        for (name, all) in reads {
+            // The first read of the strongest kind carries the finding; the others are
+            // labels.
+            let Some(main) = all
+                .iter()
+                .copied()
+                .find(|r| severity_of(r.kind) == Severity::Error)
+                .or(all.first().copied())
+            else {
+                continue;
+            };
             let mut d = Diagnostic::new(
                 RULE.id,
-                severity_of(r.kind),
-                r.span.clone(),
+                severity_of(main.kind),
+                main.span.clone(),
                 format!(
-                    "`{}` is read here ({}) but {example} does not list it",
-                    r.name,
-                    r.kind.as_str()
+                    "`{name}` is read here ({}) but {} does not list it",
+                    main.kind.as_str(),
+                    example.path
                 ),
             )
-            .key(r.name.clone())
-            .help(format!("add `{}=` to {example}", r.name));
-            if r.kind == Kind::Defaulted {
-                d = d.help(format!(
-                    "add `{}=` to {example} (the code has a default)",
-                    r.name
-                ));
+            .key(name)
+            .help(if main.kind == Kind::Defaulted {
+                format!(
+                    "add `{name}=` to {} (the code has a default; `envlint fix` adds it)",
+                    example.path
+                )
+            } else {
+                format!("add `{name}=` to {} (`envlint fix` adds it)", example.path)
+            })
+            .related(
+                example.path.clone(),
+                example.insertion_point(name),
+                if example.doc.entries().next().is_some() {
+                    format!("`{name}` belongs after this line")
+                } else {
+                    format!("`{name}` belongs here")
+                },
+            );
+            for r in all.iter().filter(|r| r.span != main.span) {
+                d = d.label(
+                    r.span.clone(),
+                    format!("also read here ({})", r.kind.as_str()),
+                );
             }
             out.push(FileDiagnostic {
                 path: src.path.clone(),

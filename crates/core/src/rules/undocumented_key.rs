@@ -55,7 +55,16 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             .help(format!(
                 "add `{key}=` (without the value) to {}",
                 examples[0].path
-            ));
+            ))
+            .related(
+                examples[0].path.clone(),
+                examples[0].insertion_point(key),
+                if examples[0].doc.entries().next().is_some() {
+                    format!("`{key}` belongs after this line")
+                } else {
+                    format!("`{key}` belongs here")
+                },
+            );
             out.push(FileDiagnostic {
                 path: local.path.clone(),
                 diagnostic: d,
