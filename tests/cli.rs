@@ -1253,3 +1253,72 @@ fn project_findings_show_both_sides() {
         "{related}"
     );
 }
+
+/// The official SARIF 2.1.0 schema (rtm.5, as published by Microsoft in the npm package
+/// `@microsoft/jest-sarif`) and ajv 6 to check against it, installed with npm into
+/// `target/oracles/sarif` on first use. `None`, with the reason printed, without npm/node.
+fn sarif_validator() -> Option<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("oracles").join("sarif");
+    if !dir.join("node_modules/@microsoft/jest-sarif").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let ok = Command::new("npm")
+            .args([
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--ignore-scripts",
+                "--prefix",
+            ])
+            .arg(&dir)
+            .args(["@microsoft/jest-sarif@1.0.0-beta.0", "ajv@6.12.6"])
+            .status();
+        if !ok.is_ok_and(|s| s.success()) {
+            eprintln!("skipped the SARIF schema check: npm could not install the schema and ajv");
+            return None;
+        }
+    }
+    Some(dir)
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let Some(validator) = sarif_validator() else { return };
+    let dir = repo(&[
+        (".env.example", b"DATABASE_URL=\nOPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF\nUNUSED=\n"),
+        (".env", b"DATABASE_URL = postgres://u:Zq8vLk2pWx7Tr@db/app\nEXTRA=1\n"),
+        ("src/app.ts", b"process.env.DATABASE_URL!;\nprocess.env.REDIS_URL ?? 'redis://localhost';\nconst k = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';\nprocess.env[`T_${x}`];\n"),
+        ("café dir/.env", b"A=1\n"),
+    ]);
+    let run = envlint(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(log["runs"][0]["results"].as_array().unwrap().len() >= 8);
+    let file = dir.path().join("out.sarif");
+    std::fs::write(&file, &run.stdout).unwrap();
+    let script = "const Ajv=require('ajv');\
+        const ajv=new Ajv({schemaId:'auto',validateSchema:false,allErrors:true});\
+        ajv.addMetaSchema(require('ajv/lib/refs/json-schema-draft-04.json'));\
+        const v=ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));\
+        const log=JSON.parse(require('fs').readFileSync(process.argv[1],'utf8'));\
+        if(!v(log)){console.error(JSON.stringify(v.errors,null,1));process.exit(1)}\
+        console.log('valid');";
+    let out = Command::new("node")
+        .env("NODE_PATH", validator.join("node_modules"))
+        .args(["-e", script])
+        .arg(&file)
+        .output();
+    let Ok(out) = out else {
+        eprintln!("skipped the SARIF schema check: node is not installed");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "SARIF does not match the 2.1.0 schema:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "valid");
+}
