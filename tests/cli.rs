@@ -1286,7 +1286,9 @@ fn sarif_validator() -> Option<PathBuf> {
 
 #[test]
 fn sarif_is_valid_against_the_official_schema() {
-    let Some(validator) = sarif_validator() else { return };
+    let Some(validator) = sarif_validator() else {
+        return;
+    };
     let dir = repo(&[
         (".env.example", b"DATABASE_URL=\nOPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF\nUNUSED=\n"),
         (".env", b"DATABASE_URL = postgres://u:Zq8vLk2pWx7Tr@db/app\nEXTRA=1\n"),

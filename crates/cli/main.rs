@@ -646,6 +646,7 @@ fn build_project(
         env_files,
         git,
         extra_platform: setup.settings.platform_keys.clone(),
+        read_severity: setup.settings.read_severity,
         package_json_dirs,
         ..Project::default()
     };

@@ -39,6 +39,11 @@ pub struct Config {
     /// list: never missing from the example or the env files.
     #[serde(default)]
     pub platform_keys: Vec<String>,
+    /// The severity of a `missing-in-example` finding by how the code reads the variable:
+    /// `{ required = "error", build-time = "error", defaulted = "warning", optional =
+    /// "warning" }` by default; `"off"` stops reporting that kind.
+    #[serde(default)]
+    pub read_severity: BTreeMap<String, String>,
     /// Rules not reported in some paths: `{ "tests/**" = ["hardcoded-secret"] }`. Globs
     /// are gitignore-style, relative to the configuration's folder; `"ALL"` for every rule.
     #[serde(default)]
@@ -180,6 +185,44 @@ impl Config {
     }
 }
 
+/// The severity a missing variable gets by how the code reads it; `None`: not reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadSeverity {
+    /// `.unwrap()`, `os.environ[...]`, `process.env.X!`: the program fails without it.
+    pub required: Option<Severity>,
+    /// `env!`: the build fails without it.
+    pub build_time: Option<Severity>,
+    /// A fallback value in the code.
+    pub defaulted: Option<Severity>,
+    /// Read, absence handled.
+    pub optional: Option<Severity>,
+}
+
+impl Default for ReadSeverity {
+    fn default() -> Self {
+        ReadSeverity {
+            required: Some(Severity::Error),
+            build_time: Some(Severity::Error),
+            defaulted: Some(Severity::Warning),
+            optional: Some(Severity::Warning),
+        }
+    }
+}
+
+impl ReadSeverity {
+    /// The severity for a read of `kind` (presence checks and declarations: never).
+    pub fn of(&self, kind: envlint_scan::Kind) -> Option<Severity> {
+        use envlint_scan::Kind;
+        match kind {
+            Kind::Required => self.required,
+            Kind::BuildTime => self.build_time,
+            Kind::Defaulted => self.defaulted,
+            Kind::Optional => self.optional,
+            Kind::Presence | Kind::Declared => None,
+        }
+    }
+}
+
 /// Resolved settings: the set of enabled rules and severity overrides.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -189,6 +232,8 @@ pub struct Settings {
     pub ignore_keys: Vec<String>,
     /// See [`Config::platform_keys`].
     pub platform_keys: Vec<String>,
+    /// See [`Config::read_severity`].
+    pub read_severity: ReadSeverity,
 }
 
 impl Default for Settings {
@@ -198,6 +243,7 @@ impl Default for Settings {
             severity: HashMap::new(),
             ignore_keys: Vec::new(),
             platform_keys: Vec::new(),
+            read_severity: ReadSeverity::default(),
         })
     }
 }
@@ -255,6 +301,32 @@ impl Settings {
         for id in cli_ignore {
             enabled.insert(known(id, "--ignore")?, false);
         }
+        let mut read_severity = ReadSeverity::default();
+        for (kind, value) in &config.read_severity {
+            let sev = match value.as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "info" => Some(Severity::Info),
+                "off" => None,
+                _ => {
+                    return Err(ConfigError::UnknownSeverity {
+                        rule: format!("read-severity.{kind}"),
+                        value: value.clone(),
+                    })
+                }
+            };
+            match kind.as_str() {
+                "required" => read_severity.required = sev,
+                "build-time" => read_severity.build_time = sev,
+                "defaulted" => read_severity.defaulted = sev,
+                "optional" => read_severity.optional = sev,
+                _ => {
+                    return Err(ConfigError::Toml(format!(
+                        "unknown read kind `{kind}` in read-severity (expected required, build-time, defaulted or optional)"
+                    )))
+                }
+            }
+        }
         let mut severity = HashMap::new();
         for (id, value) in &config.severity {
             let id = known(id, "severity")?;
@@ -301,6 +373,7 @@ impl Settings {
             severity,
             ignore_keys: config.ignore_keys.clone(),
             platform_keys: config.platform_keys.clone(),
+            read_severity,
         })
     }
 

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use envlint_dotenv::Document;
-use envlint_scan::{DynamicRead, Kind, Reference};
+use envlint_scan::{DynamicRead, Reference};
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -158,6 +158,8 @@ pub struct Project {
     pub source_paths: Vec<String>,
     /// Extra names the platform provides (from configuration).
     pub extra_platform: Vec<String>,
+    /// How severe a missing variable is by read kind (from configuration).
+    pub read_severity: crate::config::ReadSeverity,
     /// Folders (as in [`EnvFile::path`]) that hold a `package.json`: where framework mode
     /// files are committed defaults (see [`EnvFile::is_mode_defaults`]).
     pub package_json_dirs: HashSet<String>,
@@ -360,14 +362,6 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
             name.len() >= pre.len() + suf.len() && name.starts_with(pre) && name.ends_with(suf)
         }
         None => pattern == name,
-    }
-}
-
-/// The severity a read's kind gives a missing-in-example finding.
-pub(crate) fn severity_of(kind: Kind) -> crate::diagnostic::Severity {
-    match kind {
-        Kind::Required | Kind::BuildTime => crate::diagnostic::Severity::Error,
-        _ => crate::diagnostic::Severity::Warning,
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use envlint_scan::Kind;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::{severity_of, FileDiagnostic, Project};
+use crate::project::{FileDiagnostic, Project};
 use crate::rule::Rule;
 
 pub(crate) const RULE: Rule = Rule {
@@ -32,8 +32,10 @@ const url = process.env.DATABASE_URL!; // .env.example has no DATABASE_URL
 ```
 
 ## Fix
-Add the key to the example (no real value). Required reads are errors, optional and
-defaulted ones warnings. `envlint fix` and `envlint example` add the missing keys, next to
+Add the key to the example (no real value). Required and build-time reads are errors,
+optional and defaulted ones warnings; `[read-severity]` in the configuration changes that
+per kind (`optional = "info"`, `defaulted = "off"`). When a file reads a name several times,
+the strongest read carries the finding and the others are labels. `envlint fix` and `envlint example` add the missing keys, next to
 keys of the same prefix or in a block at the end, each under a comment saying where it is
 read and whether it is required; `envlint example` also creates a missing example.
 "##,
@@ -55,7 +57,7 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         // Reads of each undocumented name, in file order.
         let mut reads: Vec<(&str, Vec<&envlint_scan::Reference>)> = Vec::new();
         for r in &src.refs {
-            if matches!(r.kind, Kind::Presence | Kind::Declared)
+            if project.read_severity.of(r.kind).is_none()
                 || project.provided(&r.name)
                 || !crate::project::is_definable(&r.name)
             {
@@ -77,17 +79,15 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         for (name, all) in reads {
             // The first read of the strongest kind carries the finding; the others are
             // labels.
-            let Some(main) = all
-                .iter()
-                .copied()
-                .find(|r| severity_of(r.kind) == Severity::Error)
-                .or(all.first().copied())
-            else {
+            let sev = |r: &envlint_scan::Reference| project.read_severity.of(r.kind);
+            let strongest = all.iter().filter_map(|r| sev(r)).max();
+            let Some(main) = all.iter().copied().find(|r| sev(r) == strongest) else {
                 continue;
             };
+            let Some(severity) = strongest else { continue };
             let mut d = Diagnostic::new(
                 RULE.id,
-                severity_of(main.kind),
+                severity,
                 main.span.clone(),
                 format!(
                     "`{name}` is read here ({}) but {} does not list it",
@@ -157,5 +157,60 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn severity_follows_the_read_kind_and_the_configuration() {
+        use crate::config::{Config, Settings};
+        use crate::diagnostic::Severity;
+        let files = [
+            (".env.example", ""),
+            ("a.ts", "process.env.OPT;\nprocess.env.DEF ?? 'x';\nprocess.env.REQ!;\nprocess.env.BOTH;\nprocess.env.BOTH!;\n"),
+        ];
+        let severities = |config: &str| -> Vec<(String, Severity, usize)> {
+            let config = Config::from_file_text(crate::config::ConfigFileKind::Envlint, config)
+                .unwrap()
+                .unwrap();
+            let settings =
+                Settings::resolve(&config, &["missing-in-example".to_owned()], &[]).unwrap();
+            let mut project = project_of(&files);
+            project.read_severity = settings.read_severity;
+            crate::project::lint_project(&project, &settings)
+                .into_iter()
+                .map(|d| {
+                    (
+                        d.diagnostic.key.unwrap(),
+                        d.diagnostic.severity,
+                        d.diagnostic.labels.len(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            severities(""),
+            [
+                ("OPT".to_owned(), Severity::Warning, 0),
+                ("DEF".to_owned(), Severity::Warning, 0),
+                ("REQ".to_owned(), Severity::Error, 0),
+                // The required read carries the finding; the optional one is a label.
+                ("BOTH".to_owned(), Severity::Error, 1),
+            ]
+        );
+        assert_eq!(
+            severities("[read-severity]\noptional = \"off\"\ndefaulted = \"info\"\nrequired = \"warning\"\n"),
+            [
+                ("DEF".to_owned(), Severity::Info, 0),
+                ("REQ".to_owned(), Severity::Warning, 0),
+                ("BOTH".to_owned(), Severity::Warning, 0),
+            ]
+        );
+        let bad = Config::from_file_text(
+            crate::config::ConfigFileKind::Envlint,
+            "[read-severity]\noptinal = \"off\"\n",
+        )
+        .unwrap()
+        .unwrap();
+        let err = Settings::resolve(&bad, &[], &[]).unwrap_err().to_string();
+        assert!(err.contains("unknown read kind `optinal`"), "{err}");
     }
 }
