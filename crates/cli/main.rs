@@ -632,22 +632,30 @@ fn build_project(
     git: Option<GitFacts>,
     secrets: bool,
 ) -> (Project, usize) {
-    let package_json_dirs = env_files
-        .iter()
-        .map(|f| envlint_core::project::folder(&f.path))
-        .filter(|dir| {
-            Path::new(if dir.is_empty() { "." } else { dir })
-                .join("package.json")
-                .is_file()
-        })
-        .map(str::to_owned)
-        .collect();
+    // Folders with env files and a package.json (framework mode files), and which of them
+    // use Vite (any `.env.<mode>` is a mode file there).
+    let mut package_json_dirs = std::collections::HashSet::new();
+    let mut vite_dirs = std::collections::HashSet::new();
+    for f in &env_files {
+        let dir = envlint_core::project::folder(&f.path);
+        if package_json_dirs.contains(dir) {
+            continue;
+        }
+        let manifest = Path::new(if dir.is_empty() { "." } else { dir }).join("package.json");
+        if let Ok(text) = std::fs::read_to_string(&manifest) {
+            if text.contains("\"vite\"") {
+                vite_dirs.insert(dir.to_owned());
+            }
+            package_json_dirs.insert(dir.to_owned());
+        }
+    }
     let mut project = Project {
         env_files,
         git,
         extra_platform: setup.settings.platform_keys.clone(),
         read_severity: setup.settings.read_severity,
         package_json_dirs,
+        vite_dirs,
         ..Project::default()
     };
     let Ok((files, _)) = refs::source_files(paths, false, &setup.excludes) else {

@@ -60,13 +60,39 @@ pub struct EnvFile {
 impl EnvFile {
     /// A JavaScript framework's committed defaults: `.env.development`, `.env.production`,
     /// `.env.test` next to a `package.json` (Next.js, Vite, Create React App and Nuxt load
-    /// them by mode and tell users to commit them; only `.env*.local` is private). `.env`
+    /// them by mode and tell users to commit them; only `.env*.local` is private), and in a
+    /// Vite project any `.env.<mode>` (`vite --mode staging` loads `.env.staging`). `.env`
     /// itself is not one (it is the classic leak), nor is a Django or Rust project's
     /// `.env.production`.
     pub fn is_mode_defaults(&self, project: &Project) -> bool {
         let name = self.path.rsplit('/').next().unwrap_or(&self.path);
-        matches!(name, ".env.development" | ".env.production" | ".env.test")
-            && project.package_json_dirs.contains(folder(&self.path))
+        let dir = folder(&self.path);
+        if !project.package_json_dirs.contains(dir) || self.role != Role::Local {
+            return false;
+        }
+        if matches!(name, ".env.development" | ".env.production" | ".env.test") {
+            return true;
+        }
+        let mode = name.strip_prefix(".env.").unwrap_or("");
+        project.vite_dirs.contains(dir)
+            && !mode.is_empty()
+            && mode != "local"
+            && !mode.ends_with(".local")
+            && !mode.contains('.')
+    }
+
+    /// Whether the file documents its keys for a fresh clone: a framework's committed
+    /// defaults that git tracks (or, outside a repository or before the first commit,
+    /// that git does not ignore) and that hold no secret.
+    pub fn documents_keys(&self, project: &Project) -> bool {
+        if !self.is_mode_defaults(project) {
+            return false;
+        }
+        let committed = match &project.git {
+            Some(g) => g.tracked.contains(&self.path) || !g.ignored.contains(&self.path),
+            None => true,
+        };
+        committed && !self.holds_secrets()
     }
 
     /// Whether any value looks like a credential, or a secret-named key has a value.
@@ -163,6 +189,8 @@ pub struct Project {
     /// Folders (as in [`EnvFile::path`]) that hold a `package.json`: where framework mode
     /// files are committed defaults (see [`EnvFile::is_mode_defaults`]).
     pub package_json_dirs: HashSet<String>,
+    /// Those whose `package.json` uses Vite (any `.env.<mode>` is a mode file there).
+    pub vite_dirs: HashSet<String>,
     /// What git says about the env files; `None` outside a repository (git rules skipped).
     pub git: Option<GitFacts>,
 }
@@ -330,11 +358,14 @@ impl Project {
     }
 
     /// The keys documented for `path`: by its governing example and by every example above
-    /// it (in a monorepo, a key documented at the root counts for every app).
+    /// it (in a monorepo, a key documented at the root counts for every app), and by the
+    /// committed framework defaults (`.env.development` next to `package.json`) at or
+    /// above it, which a fresh clone gets too.
     pub fn documented_for(&self, path: &str) -> HashSet<&str> {
         self.env_files
             .iter()
-            .filter(|f| f.role == Role::Example && is_under(path, folder(&f.path)))
+            .filter(|f| is_under(path, folder(&f.path)))
+            .filter(|f| f.role == Role::Example || f.documents_keys(self))
             .flat_map(|f| f.doc.entries().map(|e| e.key(&f.doc)))
             .collect()
     }
@@ -464,5 +495,56 @@ mod tests {
             let defined = doc.entries().any(|e| e.key(&doc) == name);
             assert_eq!(is_definable(name), defined, "{name}");
         }
+    }
+
+    #[test]
+    fn committed_framework_defaults_document_their_keys() {
+        use crate::rules::test_support::{project_check_git, project_of};
+        let next = [
+            ("package.json", "{\"dependencies\": {\"next\": \"15\"}}"),
+            (".env.example", "DATABASE_URL=\n"),
+            (".env.development", "NEXT_PUBLIC_API_URL=http://localhost:4000\n"),
+            (".env.local", "DATABASE_URL=postgres://localhost/dev\n"),
+            ("app/page.ts", "process.env.NEXT_PUBLIC_API_URL!;\nprocess.env.DATABASE_URL!;\nprocess.env.NEXT_PUBLIC_STAGING_URL!;\n"),
+            (".env.staging", "NEXT_PUBLIC_STAGING_URL=https://staging.test\n"),
+        ];
+        let project = project_of(&next);
+        let docs = project.documented_for("app/page.ts");
+        assert!(docs.contains("NEXT_PUBLIC_API_URL") && docs.contains("DATABASE_URL"));
+        // Next.js has no `staging` mode: that file is a developer's, not documentation.
+        assert!(!docs.contains("NEXT_PUBLIC_STAGING_URL"));
+        let found = project_check_git(
+            "missing-in-example",
+            &next,
+            &[".env.local"],
+            &[".env.development"],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].1.contains("NEXT_PUBLIC_STAGING_URL"));
+        // Vite loads any mode.
+        let mut vite = next;
+        vite[0] = ("package.json", "{\"devDependencies\": {\"vite\": \"6\"}}");
+        let project = project_of(&vite);
+        assert!(project
+            .documented_for("app/page.ts")
+            .contains("NEXT_PUBLIC_STAGING_URL"));
+        // Ignored by git, or holding a secret: not documentation.
+        let ignored = project_check_git("missing-in-example", &next, &[".env.development"], &[]);
+        assert_eq!(ignored.len(), 2, "{ignored:?}");
+        let mut secret = next;
+        secret[2] = (
+            ".env.development",
+            "NEXT_PUBLIC_API_URL=x\nSTRIPE_SECRET_KEY=sk_live_51HabcdefghijklmnopqrstuvwxYZ0123\n",
+        );
+        assert!(!project_of(&secret)
+            .documented_for("app/page.ts")
+            .contains("NEXT_PUBLIC_API_URL"));
+        // Without a package.json (a Django app's .env.production) nothing changes.
+        let django = [
+            (".env.example", ""),
+            (".env.production", "A=1\n"),
+            ("app.py", "import os\nos.environ['A']\n"),
+        ];
+        assert!(project_of(&django).documented_for("app.py").is_empty());
     }
 }

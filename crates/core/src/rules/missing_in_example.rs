@@ -19,7 +19,10 @@ Reports each variable the code reads (required, defaulted, optional or at build 
 no example file at or above the source file's folder lists (the nearest one is named in
 the message: `.env.example`, `.env.sample`, `.env.template`, …; in a monorepo a key
 documented at the root counts for every app).
-Names platforms and toolchains set (`CI`, `NODE_ENV`, `HOME`, `GITHUB_*`, `CARGO_*`, …) and
+A JavaScript framework's committed defaults (`.env.development`, `.env.production`,
+`.env.test` next to a `package.json`, any `.env.<mode>` in a Vite project) document their
+keys too, as long as git does not ignore them and they hold no secret: a fresh clone gets
+them. Names platforms and toolchains set (`CI`, `NODE_ENV`, `HOME`, `GITHUB_*`, `CARGO_*`, …) and
 names listed under `platform` in the configuration are not reported.
 
 ## Why is this bad?

@@ -287,6 +287,9 @@ pub(crate) mod test_support {
             let p = std::path::Path::new(path);
             if name == "package.json" {
                 let dir = crate::project::folder(path).to_owned();
+                if text.contains("\"vite\"") {
+                    project.vite_dirs.insert(dir.clone());
+                }
                 project.package_json_dirs.insert(dir);
             } else if envlint_scan::Language::of(p).is_some() {
                 let scan = envlint_scan::scan(p, text).unwrap_or_default();
