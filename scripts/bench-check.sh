@@ -24,6 +24,7 @@ hyperfine -N -i --warmup 1 --runs "${RUNS:-5}" \
   -n "ripgrep floor" "rg -c --no-ignore -e $floor ." \
   -n "envlint check" "$el check --format json ." \
   -n "envlint check (no secret scan)" "$el check --ignore hardcoded-secret --format json ." \
+  -n "envlint example --check" "$el example --check ." \
   -n "dotenv-diff 2.8.1" "$dd --scan-usage --ci --json"
 echo
 peak_rss "rg -c --no-ignore -e $floor ." "$el check --format json ." "$dd --scan-usage --ci --json"
