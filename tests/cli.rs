@@ -746,6 +746,16 @@ fn ignore_keys_and_platform_keys_from_the_configuration() {
     );
 }
 
+/// The fixture projects of `tests/fixtures/projects`.
+const FIXTURE_PROJECTS: [&str; 6] = [
+    "nextjs",
+    "django",
+    "axum",
+    "monorepo",
+    "committed-env",
+    "example-hidden",
+];
+
 /// The fixture projects of `tests/fixtures/projects`, each in a fresh git repository.
 /// `gitignore` becomes `.gitignore` (a real one would hide the fixture's files from
 /// envlint's own repository); `stage` lists files to `git add` first.
@@ -775,14 +785,7 @@ fn project(name: &str) -> Option<tempfile::TempDir> {
 
 #[test]
 fn fixture_projects_report_what_a_fresh_clone_needs() {
-    for name in [
-        "nextjs",
-        "django",
-        "axum",
-        "monorepo",
-        "committed-env",
-        "example-hidden",
-    ] {
+    for name in FIXTURE_PROJECTS {
         let Some(dir) = project(name) else { continue };
         let run = envlint(dir.path(), &["check", "--format", "concise"]);
         insta::assert_snapshot!(
@@ -834,20 +837,25 @@ fn per_file_ignores_silence_rules_by_path() {
     );
 }
 
+/// Asserts a file's permission bits (on Unix; elsewhere there are none to check).
+fn assert_mode(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let got = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(got, mode, "{}", path.display());
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 #[test]
 fn example_then_check_leaves_nothing_missing_in_every_fixture() {
-    for name in [
-        "nextjs",
-        "django",
-        "axum",
-        "monorepo",
-        "committed-env",
-        "example-hidden",
-    ] {
+    for name in FIXTURE_PROJECTS {
         let Some(dir) = project(name) else { continue };
         let root = dir.path();
         let diff = envlint(root, &["example", "--diff"]);
@@ -910,15 +918,7 @@ fn example_is_written_from_nothing_and_checked_in_ci() {
     // The hardcoded live key is never copied as a default.
     assert!(!text.contains("sk_live"), "{text}");
     insta::assert_snapshot!("example_from_nothing", text);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(root.join(".env.example"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o644);
-    }
+    assert_mode(&root.join(".env.example"), 0o644);
     assert_eq!(envlint(root, &["example", "--check"]).code, 0);
     let json = envlint(root, &["example", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
@@ -1049,15 +1049,7 @@ fn init_creates_a_private_env_and_ignores_it() {
     );
     assert!(read(root, ".env").ends_with("# Database\nDATABASE_URL=\nPORT=3000\n"));
     assert_eq!(read(root, ".gitignore"), "node_modules\n\n# Local env files hold secrets: git must not publish them (added by envlint).\n.env\n");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(root.join(".env"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_mode(&root.join(".env"), 0o600);
     if git_available() {
         let ignored = Command::new("git")
             .args(["check-ignore", "-q", ".env"])

@@ -385,16 +385,10 @@ pub(crate) fn plan_gitignore(
 
 /// The example file in `dir` that `init` copies: `.env.example` first, then its kin.
 fn example_in(dir: &Path) -> Option<PathBuf> {
-    const ORDER: [&str; 7] = [
-        ".env.example",
-        ".env.sample",
-        ".env.template",
-        ".env.dist",
-        ".env.defaults",
-        "example.env",
-        ".env.local.example",
-    ];
-    ORDER.iter().map(|n| dir.join(n)).find(|p| p.is_file())
+    envlint_core::project::EXAMPLE_NAMES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
 }
 
 fn first_error_line(doc: &Document) -> Option<usize> {

@@ -25,20 +25,22 @@ pub enum Role {
     Local,
 }
 
+/// The names of example files, in the order `init` prefers them.
+pub const EXAMPLE_NAMES: [&str; 8] = [
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    ".env.defaults",
+    "example.env",
+    ".env.local.example",
+    ".env.example.local",
+];
+
 impl Role {
     /// The role a file name gives, if it is an env file at all.
     pub fn of(file_name: &str) -> Role {
-        const EXAMPLES: &[&str] = &[
-            ".env.example",
-            ".env.sample",
-            ".env.template",
-            ".env.dist",
-            ".env.defaults",
-            "example.env",
-            ".env.local.example",
-            ".env.example.local",
-        ];
-        if EXAMPLES.contains(&file_name) {
+        if EXAMPLE_NAMES.contains(&file_name) {
             Role::Example
         } else {
             Role::Local

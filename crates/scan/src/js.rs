@@ -431,13 +431,8 @@ impl<'s> Scanner<'s> {
 
     /// Sets the default of the reference just pushed (if one was) from a literal.
     fn set_default(&mut self, before: usize, value: Option<Node>) {
-        if self.refs.len() > before {
-            if let (Some(r), Some(v)) = (self.refs.last_mut(), value) {
-                if r.kind == Kind::Defaulted {
-                    r.default = default_literal(v, self.src);
-                }
-            }
-        }
+        let value = value.and_then(|v| default_literal(v, self.src));
+        crate::set_default(&mut self.refs, before, value);
     }
 
     fn visit(&mut self, node: Node) {

@@ -104,6 +104,16 @@ pub struct Reference {
     pub default: Option<String>,
 }
 
+/// Gives the reference pushed since `refs` had `before` entries (if one was, and it is
+/// defaulted) the literal default `value`.
+pub(crate) fn set_default(refs: &mut [Reference], before: usize, value: Option<String>) {
+    if refs.len() > before {
+        if let Some(r) = refs.last_mut().filter(|r| r.kind == Kind::Defaulted) {
+            r.default = value;
+        }
+    }
+}
+
 /// A read whose name is computed at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DynamicRead {

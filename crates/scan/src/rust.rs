@@ -519,11 +519,7 @@ impl<'ast> Visit<'ast> for Scanner {
                     let kind = classify(&steps, form == "std::env::var_os");
                     let before = self.refs.len();
                     self.record_call(call, form, kind);
-                    if kind == Kind::Defaulted && self.refs.len() > before {
-                        if let Some(r) = self.refs.last_mut() {
-                            r.default = chain_default(e);
-                        }
-                    }
+                    crate::set_default(&mut self.refs, before, chain_default(e));
                 }
             }
         }
