@@ -60,6 +60,9 @@ pub struct Refusal {
     pub reason: String,
 }
 
+/// The longest default (in characters) written as a value.
+const MAX_DEFAULT: usize = 120;
+
 /// The file name a new example gets.
 pub const DEFAULT_EXAMPLE: &str = ".env.example";
 
@@ -192,7 +195,13 @@ pub fn plan_examples(
                 entry.kind = r.kind;
             }
             if entry.default.is_none() {
-                entry.default = r.default.clone().filter(|d| !could_be_secret(&r.name, d));
+                // A default is a placeholder only while it is short and one line: a JSON
+                // blob or a certificate in the code is not something to copy around.
+                entry.default = r.default.clone().filter(|d| {
+                    d.chars().count() <= MAX_DEFAULT
+                        && !d.contains(['\n', '\r'])
+                        && !could_be_secret(&r.name, d)
+                });
             }
         }
     }
@@ -345,8 +354,7 @@ fn comment(need: &Needed) -> String {
         [a, b] => format!(" Read in {a} and {b}."),
         [a, b, rest @ ..] => format!(" Read in {a}, {b} and {} more.", rest.len()),
     };
-    // A comment is one line: a newline in a default would end it.
-    format!("# {what}{place}").replace(['\r', '\n'], " ")
+    format!("# {what}{place}")
 }
 
 /// `KEY=value` for an added key: the value from `.env` when asked and safe, else the code's
@@ -696,6 +704,20 @@ mod tests {
                 .ends_with("NEXT_PUBLIC_SITE=\n\n# Required. Read in src/a.ts.\nWEB_ONLY=\n"),
             "{}",
             out[1].1
+        );
+    }
+
+    #[test]
+    fn long_or_multiline_defaults_are_not_copied() {
+        let long = "x".repeat(200);
+        let src = format!("process.env.A ?? '{long}';\nprocess.env.B ?? `one\ntwo`;\n");
+        let out = run(
+            &[(".env.example", ""), ("a.ts", &src)],
+            ExampleOptions::default(),
+        );
+        assert_eq!(
+            out[0].1,
+            "# Optional: the code has a default. Read in a.ts.\nA=\nB=\n"
         );
     }
 
