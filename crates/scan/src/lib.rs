@@ -205,7 +205,7 @@ pub fn might_read_env(language: Language, src: &[u8]) -> bool {
     let has = |needle: &[u8]| memchr::memmem::find(src, needle).is_some();
     match language {
         // `env` as a word covers `std::env`, `env::var`, `env!`, clap's `env`; plus the rest.
-        Language::Rust => has(b"var_os") || has(b"dotenv") || has_word(src, b"env"),
+        Language::Rust => has(b"var_os") || has(b"dotenv") || has(b"envy") || has_word(src, b"env"),
         Language::Python => {
             has(b"environ") || has(b"getenv") || has(b"decouple") || has(b"BaseSettings")
         }

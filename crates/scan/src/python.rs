@@ -117,6 +117,35 @@ pub fn scan(src: &str) -> Scan {
             }
         }
     }
+    // 4. environs' `with env.prefixed("APP_"):` blocks prefix the reads inside them.
+    let mut blocks: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    if !s.env_vars.is_empty() {
+        for at in s.occurrences("prefixed") {
+            let Some(with) = s.ancestor(root, at, "prefixed", &["with_statement"]) else {
+                continue;
+            };
+            if let Some(block) = s.prefixed_block(with) {
+                blocks.push(block);
+            }
+        }
+    }
+    if !blocks.is_empty() {
+        blocks.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+        blocks.dedup();
+        for r in &mut s.refs {
+            if !matches!(r.form, "env()" | "env.method") {
+                continue;
+            }
+            let prefix: String = blocks
+                .iter()
+                .filter(|(b, _)| b.start <= r.span.start && r.span.end <= b.end)
+                .map(|(_, p)| p.as_str())
+                .collect();
+            if !prefix.is_empty() {
+                r.name = format!("{prefix}{}", r.name);
+            }
+        }
+    }
     let mut scan = Scan {
         refs: s.refs,
         dynamic: s.dynamic,
@@ -341,6 +370,37 @@ impl<'s> Scanner<'s> {
     fn set_default(&mut self, before: usize, value: Option<Node>) {
         let value = value.and_then(|v| default_literal(v, self.src));
         crate::set_default(&mut self.refs, before, value);
+    }
+
+    /// `with env.prefixed("APP_"):` on an environs `Env`: the body's range and the prefix.
+    fn prefixed_block(&self, with: Node) -> Option<(std::ops::Range<usize>, String)> {
+        let body = with.child_by_field_name("body")?;
+        let clause = with.named_child(0).filter(|c| c.kind() == "with_clause")?;
+        let mut c = clause.walk();
+        let items: Vec<Node> = clause.named_children(&mut c).collect();
+        items.into_iter().find_map(|item| {
+            let call = item.child_by_field_name("value")?;
+            let call = if call.kind() == "as_pattern" {
+                call.named_child(0)?
+            } else {
+                call
+            };
+            if call.kind() != "call" {
+                return None;
+            }
+            let func = call.child_by_field_name("function")?;
+            let object = func.child_by_field_name("object")?;
+            let is_prefixed = func.kind() == "attribute"
+                && func
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| self.text(a) == "prefixed")
+                && self.env_vars.get(self.text(object)) == Some(&EnvLib::Environs);
+            if !is_prefixed {
+                return None;
+            }
+            let prefix = string(*positional(call).first()?, self.src)?;
+            Some((body.byte_range(), prefix))
+        })
     }
 
     fn name_arg(&mut self, arg: Option<Node>, kind: Kind, form: &'static str) {

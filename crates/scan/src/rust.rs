@@ -33,6 +33,7 @@ pub fn scan(src: &str) -> Scan {
         Ok(file) => {
             scanner.collect(&file.items, None);
             scanner.visit_file(&file);
+            scanner.resolve_envy();
         }
         Err(e) => {
             let at = e.span().start();
@@ -126,6 +127,19 @@ struct Scanner {
     handled: Vec<Range<usize>>,
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
+    /// Structs with named fields, by name: what `envy::from_env::<T>()` reads.
+    structs: HashMap<String, Vec<EnvyField>>,
+    /// `envy` deserializations: (struct name, prefix).
+    envy: Vec<(String, String)>,
+}
+
+/// A field of a struct envy may fill: the variable is the field's (serde-renamed) name in
+/// upper case, after the prefix.
+#[derive(Clone, Debug)]
+struct EnvyField {
+    name: String,
+    span: Range<usize>,
+    kind: Kind,
 }
 
 impl Scanner {
@@ -149,6 +163,37 @@ impl Scanner {
                 syn::Item::Mod(m) => {
                     if let Some((_, items)) = &m.content {
                         self.collect(items, Some(&m.ident.to_string()));
+                    }
+                }
+                syn::Item::Struct(st) => {
+                    if let syn::Fields::Named(named) = &st.fields {
+                        let all_default = serde_flag(&st.attrs, "default");
+                        let fields = named
+                            .named
+                            .iter()
+                            .filter_map(|f| {
+                                let ident = f.ident.as_ref()?;
+                                let name = serde_value(&f.attrs, "rename").unwrap_or_else(|| {
+                                    ident.to_string().trim_start_matches("r#").to_owned()
+                                });
+                                let kind = if all_default
+                                    || serde_flag(&f.attrs, "default")
+                                    || serde_value(&f.attrs, "default").is_some()
+                                {
+                                    Kind::Defaulted
+                                } else if type_name(&f.ty).as_deref() == Some("Option") {
+                                    Kind::Optional
+                                } else {
+                                    Kind::Required
+                                };
+                                Some(EnvyField {
+                                    name: name.to_ascii_uppercase(),
+                                    span: range(ident.span()),
+                                    kind,
+                                })
+                            })
+                            .collect();
+                        self.structs.insert(st.ident.to_string(), fields);
                     }
                 }
                 syn::Item::Impl(i) => {
@@ -302,6 +347,72 @@ impl Scanner {
             return None;
         };
         read_form(&self.canonical(&p.path)).map(|f| (call, f))
+    }
+
+    /// `envy::from_env::<T>()` or `envy::prefixed("P_").from_env::<T>()`, through `?`,
+    /// `.unwrap()` and the like: (the turbofish type if written, the prefix).
+    fn envy_call(&self, e: &Expr) -> Option<(Option<String>, String)> {
+        let turbofish = |args: Option<&syn::AngleBracketedGenericArguments>| {
+            args.and_then(|a| a.args.first()).and_then(|g| match g {
+                syn::GenericArgument::Type(t) => type_name(t),
+                _ => None,
+            })
+        };
+        match e {
+            Expr::Try(t) => self.envy_call(&t.expr),
+            Expr::Paren(p) => self.envy_call(&p.expr),
+            Expr::MethodCall(m) if m.method == "from_env" => {
+                let Expr::Call(c) = peel(&m.receiver) else {
+                    return None;
+                };
+                let Expr::Path(p) = &*c.func else { return None };
+                if self.canonical(&p.path) != "envy::prefixed" {
+                    return None;
+                }
+                let prefix = c.args.first().and_then(str_lit)?;
+                Some((turbofish(m.turbofish.as_ref()), prefix))
+            }
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "unwrap" | "expect" | "unwrap_or_else" | "map_err" | "context" | "with_context"
+                ) =>
+            {
+                self.envy_call(&m.receiver)
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return None };
+                if self.canonical(&p.path) != "envy::from_env" {
+                    return None;
+                }
+                let args = match &p.path.segments.last()?.arguments {
+                    syn::PathArguments::AngleBracketed(a) => Some(a),
+                    _ => None,
+                };
+                Some((turbofish(args), String::new()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The fields of the structs envy fills, as reads.
+    fn resolve_envy(&mut self) {
+        let mut done = std::collections::HashSet::new();
+        for (ty, prefix) in std::mem::take(&mut self.envy) {
+            if !done.insert((ty.clone(), prefix.clone())) {
+                continue;
+            }
+            for f in self.structs.get(&ty).into_iter().flatten() {
+                self.refs.push(Reference {
+                    name: format!("{prefix}{}", f.name),
+                    span: f.span.clone(),
+                    kind: f.kind,
+                    form: "envy",
+                    language: Language::Rust,
+                    default: None,
+                });
+            }
+        }
     }
 
     /// `env::var("X").ok().unwrap_or(…)?`: the call at the root of a method/`?` chain and
@@ -488,6 +599,18 @@ impl<'ast> Visit<'ast> for Scanner {
         self.impl_type = outer;
     }
 
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        // `let config: Config = envy::from_env()?;`
+        if let (syn::Pat::Type(pt), Some(init)) = (&local.pat, &local.init) {
+            if let Some((None, prefix)) = self.envy_call(&init.expr) {
+                if let Some(ty) = type_name(&pt.ty) {
+                    self.envy.push((ty, prefix));
+                }
+            }
+        }
+        visit::visit_local(self, local);
+    }
+
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         let rename = s.attrs.iter().find_map(|a| {
             let syn::Meta::List(list) = &a.meta else {
@@ -511,6 +634,9 @@ impl<'ast> Visit<'ast> for Scanner {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
+        if let Some((Some(ty), prefix)) = self.envy_call(e) {
+            self.envy.push((ty, prefix));
+        }
         if matches!(e, Expr::MethodCall(_) | Expr::Try(_)) {
             if let Some((call, form, steps)) = self.chain(e) {
                 let span = range(call.span());
@@ -690,6 +816,39 @@ fn type_name(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
+}
+
+/// Whether a `#[serde(...)]` attribute has the bare flag `name` (`default`).
+fn serde_flag(attrs: &[syn::Attribute], name: &str) -> bool {
+    serde_items(attrs)
+        .iter()
+        .any(|item| matches!(item.as_slice(), [TokenTree::Ident(i)] if i == name))
+}
+
+/// The string value of `name = "…"` in a `#[serde(...)]` attribute.
+fn serde_value(attrs: &[syn::Attribute], name: &str) -> Option<String> {
+    serde_items(attrs)
+        .into_iter()
+        .find_map(|item| match item.as_slice() {
+            [TokenTree::Ident(i), TokenTree::Punct(p), TokenTree::Literal(l)]
+                if i == name && p.as_char() == '=' =>
+            {
+                Some(l.to_string().trim_matches('"').to_owned())
+            }
+            _ => None,
+        })
+}
+
+fn serde_items(attrs: &[syn::Attribute]) -> Vec<Vec<TokenTree>> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::List(list) => Some(split_commas(list.tokens.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// `format!("APP_{}", x)` → `APP_*`; `format!("{}_URL", x)` → `*_URL`.
