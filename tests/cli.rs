@@ -1028,6 +1028,10 @@ fn init_creates_a_private_env_and_ignores_it() {
     let dir = repo(&[
         (".env.example", b"# Database\nDATABASE_URL=\nPORT=3000\n"),
         (".gitignore", b"node_modules\n"),
+        (
+            "src/db.ts",
+            b"// the pool\nexport const url = process.env.DATABASE_URL!;\n",
+        ),
     ]);
     let root = dir.path();
     let dry = envlint(root, &["init", "--diff"]);
@@ -1044,6 +1048,13 @@ fn init_creates_a_private_env_and_ignores_it() {
     );
     assert!(
         run.stderr.contains("Added to .gitignore: .env"),
+        "{}",
+        run.stderr
+    );
+    // What the newcomer must fill in, with where the code needs it.
+    assert!(
+        run.stderr
+            .contains("Fill in before running: DATABASE_URL (required by src/db.ts:2)"),
         "{}",
         run.stderr
     );
@@ -1315,4 +1326,27 @@ fn sarif_is_valid_against_the_official_schema() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "valid");
+}
+
+#[test]
+fn example_says_when_git_would_hide_it() {
+    let dir = repo(&[
+        (".gitignore", b".env*\n"),
+        ("app.py", b"import os\nos.environ['SECRET_KEY']\n"),
+    ]);
+    let run = envlint(dir.path(), &["example"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("note: git ignores .env.example, so a fresh clone will not get it; `envlint fix` adds `!.env.example` to .gitignore"),
+        "{}",
+        run.stderr
+    );
+    let fix = envlint(dir.path(), &["fix"]);
+    assert!(
+        fix.stderr.contains("Added to .gitignore: !.env.example"),
+        "{}",
+        fix.stderr
+    );
+    let check = envlint(dir.path(), &["check", "--select", "example-ignored"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
 }

@@ -244,6 +244,22 @@ pub(crate) fn example(
             );
         }
     }
+    // An example git ignores never reaches a fresh clone: say so (`envlint fix` repairs it).
+    if !cli.quiet && cli.format != Format::Json {
+        if let Some(repo) = Repo::discover(&dir) {
+            for u in &updates {
+                let ignored =
+                    in_repo(&repo, Path::new(&u.path)).is_some_and(|rel| repo.is_ignored(&rel));
+                if ignored {
+                    eprintln!(
+                        "note: git ignores {}, so a fresh clone will not get it; `envlint fix` adds `!{}` to .gitignore",
+                        u.path,
+                        u.path.rsplit('/').next().unwrap_or(&u.path)
+                    );
+                }
+            }
+        }
+    }
     for e in errors.iter().chain(&write_errors) {
         eprintln!("envlint: error: {e}");
     }
@@ -261,6 +277,23 @@ pub(crate) fn example(
         1
     } else {
         0
+    })
+}
+
+/// `path` (which may not exist yet) relative to the repository root, `/`-separated.
+fn in_repo(repo: &Repo, path: &Path) -> Option<String> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let dir = std::fs::canonicalize(parent).ok()?;
+    let rel = dir.strip_prefix(&repo.root).ok()?;
+    let name = path.file_name()?.to_string_lossy();
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    Some(if rel.is_empty() {
+        name.into_owned()
+    } else {
+        format!("{rel}/{name}")
     })
 }
 
@@ -401,6 +434,40 @@ fn first_error_line(doc: &Document) -> Option<usize> {
     })
 }
 
+/// Keys of the env file `bytes` whose value is empty while code under `dir` reads them as
+/// required, each with the first such read as `path:line`.
+fn required_but_empty(cli: &Cli, dir: &Path, bytes: &[u8]) -> Result<Vec<(String, String)>, Fatal> {
+    let env = Document::parse(bytes.to_vec(), &ParseOptions::isolated());
+    let empty: std::collections::HashSet<&str> = env
+        .entries()
+        .filter(|e| e.value(&env).trim().is_empty())
+        .map(|e| e.key(&env))
+        .collect();
+    if empty.is_empty() {
+        return Ok(Vec::new());
+    }
+    let paths = vec![dir.to_path_buf()];
+    let setup = crate::setup(cli, &paths)?;
+    let (project, _) = crate::build_project(&paths, &setup, Vec::new(), None, false);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for src in &project.sources {
+        for r in &src.refs {
+            if r.kind != envlint_scan::Kind::Required
+                || !empty.contains(r.name.as_str())
+                || out.iter().any(|(k, _)| *k == r.name)
+            {
+                continue;
+            }
+            let line = src
+                .line_starts
+                .partition_point(|&s| s as usize <= r.span.start);
+            out.push((r.name.clone(), format!("{}:{line}", src.path)));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// `envlint init [PATH]`.
 pub(crate) fn init(
     cli: &Cli,
@@ -428,6 +495,7 @@ pub(crate) fn init(
         )));
     }
     let target = dir.join(".env");
+    let target_path = target.clone();
     let shown = shown_path(&target);
     let mut pending = Vec::new();
     let mut added_keys: Vec<String> = Vec::new();
@@ -522,20 +590,7 @@ pub(crate) fn init(
     match Repo::discover(&dir) {
         None => notes.push("not in a git repository: no .gitignore to update".to_owned()),
         Some(repo) => {
-            let rel = std::fs::canonicalize(&dir)
-                .ok()
-                .and_then(|d| {
-                    d.strip_prefix(&repo.root)
-                        .ok()
-                        .map(|p| p.to_string_lossy().replace('\\', "/"))
-                })
-                .map(|d| {
-                    if d.is_empty() {
-                        ".env".to_owned()
-                    } else {
-                        format!("{d}/.env")
-                    }
-                });
+            let rel = in_repo(&repo, &target_path);
             if let Some(rel) = rel {
                 if repo.is_tracked(&rel) {
                     notes.push(format!(
@@ -571,6 +626,16 @@ pub(crate) fn init(
             write_errors.push(e);
         }
     }
+    // What the newcomer must fill in: empty values the code requires.
+    let final_env: Option<Vec<u8>> = pending
+        .iter()
+        .find(|p| p.path == target_path)
+        .map(|p| p.output.clone())
+        .or_else(|| std::fs::read(&target_path).ok());
+    let to_fill = match &final_env {
+        Some(bytes) => required_but_empty(cli, &dir, bytes)?,
+        None => Vec::new(),
+    };
     let human = cli.format != Format::Json && !cli.quiet;
     if human && !diff && write_errors.is_empty() {
         if created {
@@ -602,6 +667,13 @@ pub(crate) fn init(
                 .join(", ");
             eprintln!("Added to {}: {added}", p.shown);
         }
+        if !to_fill.is_empty() {
+            let shown_list: Vec<String> = to_fill
+                .iter()
+                .map(|(k, at)| format!("{k} (required by {at})"))
+                .collect();
+            eprintln!("Fill in before running: {}", list(&shown_list));
+        }
     }
     if human {
         for n in &notes {
@@ -620,6 +692,7 @@ pub(crate) fn init(
                 "created": created && !diff,
                 "added": added_keys,
                 "missing": if add_missing { Vec::new() } else { missing },
+                "to_fill": to_fill.iter().map(|(k, at)| json!({"key": k, "required_by": at})).collect::<Vec<_>>(),
                 "files": pending.iter().filter(|p| p.changed()).map(|p| p.shown.clone()).collect::<Vec<_>>(),
                 "dry_run": diff,
             })
