@@ -545,7 +545,7 @@ fn git_rules_follow_ignore_files_and_the_index() {
             ".env.example:1:1: example-ignored: git ignores .env.example: teammates will never receive it",
             "deploy/.env.production:1:1: env-tracked: deploy/.env.production is in the git index: its values are committed or about to be",
             "svc/.env.local:1:1: env-not-ignored: git does not ignore svc/.env.local, which holds values: `git add` would publish them",
-            "Found 3 errors and 0 warnings in 7 files.",
+            "Found 3 errors and 0 warnings in 7 files (2 fixable with `envlint fix`).",
         ],
         "{}",
         run.stdout

@@ -466,9 +466,16 @@ impl Tally {
                 Severity::Warning => self.warnings += 1,
                 Severity::Info => self.infos += 1,
             }
-            if d.fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == Applicability::Safe)
+            // Project findings `envlint fix` repairs carry no per-file edit: they are fixed
+            // by planning the whole project (see `project_fixes`).
+            let project_fix = matches!(
+                d.rule,
+                "missing-in-example" | "env-not-ignored" | "example-ignored"
+            );
+            if project_fix
+                || d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Safe)
             {
                 self.fixable += 1;
             }
