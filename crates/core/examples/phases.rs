@@ -1,0 +1,47 @@
+//! Times the phases of checking one env file in-process (min of N runs): parse alone, and
+//! parse + the 13 dotenv-linter checks. For performance work on issue 2's benchmark.
+//!
+//! `cargo run --release -p envlint-core --example phases -- FILE [RUNS]`
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::time::Instant;
+
+use envlint_core::{lint_env_file, Config, Settings};
+use envlint_dotenv::{Document, ParseOptions};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: phases FILE [RUNS]");
+        std::process::exit(2);
+    };
+    let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(10);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        std::process::exit(2)
+    });
+    let select: Vec<String> = "duplicated-key,ending-blank-line,extra-blank-line,incorrect-delimiter,key-without-value,leading-character,lowercase-key,quote-character,space-character,substitution-key,trailing-whitespace,unordered-key,value-without-quotes"
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let settings = Settings::resolve(&Config::default(), &select, &[]).expect("rules");
+    let min = |f: &dyn Fn() -> usize| {
+        let mut best = f64::MAX;
+        let mut n = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            n = f();
+            best = best.min(t.elapsed().as_secs_f64() * 1e3);
+        }
+        (best, n)
+    };
+    let (parse, lines) = min(&|| {
+        Document::parse(bytes.clone(), &ParseOptions::isolated())
+            .lines()
+            .len()
+    });
+    let (lint, found) = min(&|| lint_env_file(bytes.clone(), &settings).diagnostics.len());
+    println!(
+        "{lines} lines: parse {parse:.1} ms; parse + 13 checks {lint:.1} ms ({found} findings)"
+    );
+}
