@@ -86,6 +86,26 @@ fn named_message(name: &str, prefix: &str) -> String {
 }
 
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    // The browser code that reads a key: the other side of an env-file finding.
+    let read_in_code = |key: &str| {
+        project.sources.iter().find_map(|s| {
+            s.refs
+                .iter()
+                .find(|r| {
+                    r.name == key
+                        && matches!(r.language, Language::JavaScript | Language::TypeScript)
+                })
+                .map(|r| (s.path.clone(), r.span.clone()))
+        })
+    };
+    let with_read = |mut d: FileDiagnostic, key: &str| {
+        if let Some((path, span)) = read_in_code(key) {
+            d.diagnostic = d
+                .diagnostic
+                .related(path, span, format!("`{key}` is read here"));
+        }
+        d
+    };
     for f in &project.env_files {
         for e in f.doc.entries() {
             let key = e.key(&f.doc);
@@ -98,13 +118,14 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                     "`{key}` holds what looks like {} and its `{prefix}` prefix ships it to browsers",
                     found.what
                 );
-                out.push(finding(&f.path, e.raw_value.range(), key, message));
-            } else if secret_named(&key[prefix.len()..]) {
-                out.push(finding(
-                    &f.path,
-                    e.key.range(),
+                out.push(with_read(
+                    finding(&f.path, e.raw_value.range(), key, message),
                     key,
-                    named_message(key, prefix),
+                ));
+            } else if secret_named(&key[prefix.len()..]) {
+                out.push(with_read(
+                    finding(&f.path, e.key.range(), key, named_message(key, prefix)),
+                    key,
                 ));
             }
         }
@@ -150,5 +171,27 @@ mod tests {
                 ("app.ts".to_owned(), "`NEXT_PUBLIC_DB_PASSWORD` is named as a secret but its `NEXT_PUBLIC_` prefix ships it to browsers".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn env_findings_point_at_the_code_that_reads_the_key() {
+        let project = project_of(&[
+            (".env", "NEXT_PUBLIC_DB_PASSWORD=x\n"),
+            (
+                "web/page.tsx",
+                "export const p = process.env.NEXT_PUBLIC_DB_PASSWORD;\n",
+            ),
+        ]);
+        let settings = crate::config::Settings::resolve(
+            &crate::config::Config::default(),
+            &["client-exposed-secret".to_owned()],
+            &[],
+        )
+        .unwrap();
+        let found = crate::project::lint_project(&project, &settings);
+        let env = found.iter().find(|d| d.path == ".env").unwrap();
+        assert_eq!(env.diagnostic.related.len(), 1);
+        assert_eq!(env.diagnostic.related[0].path, "web/page.tsx");
+        assert_eq!(env.diagnostic.related[0].span, 29..52);
     }
 }
