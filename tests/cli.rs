@@ -1111,6 +1111,19 @@ fn init_refuses_without_an_example_and_warns_about_a_tracked_env() {
         eprintln!("skipped the tracked-.env half: git is not installed");
         return;
     }
+    let mono = repo(&[
+        ("apps/web/.env.example", b"A=\n"),
+        ("apps/api/.env.sample", b"B=\n"),
+    ]);
+    let run = envlint(mono.path(), &["init"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "run it in a folder that has one: `envlint init apps/api`, `envlint init apps/web`"
+        ),
+        "{}",
+        run.stderr
+    );
     let dir = repo(&[(".env.example", b"A=\n"), (".env", b"A=1\n")]);
     let ok = Command::new("git")
         .args(["add", ".env"])

@@ -476,12 +476,38 @@ pub(crate) fn init(
     diff: bool,
 ) -> Result<u8, Fatal> {
     let dir = folder_arg(path, "init")?;
-    let example_path = example_in(&dir).ok_or_else(|| {
-        Fatal(format!(
-            "no example file (.env.example, .env.sample, …) in {}; `envlint example` writes one from the code",
+    let Some(example_path) = example_in(&dir) else {
+        // A monorepo root: name the apps that have one.
+        let paths = vec![dir.clone()];
+        let below: Vec<String> = crate::setup(cli, &paths)
+            .map(|s| s.files)
+            .unwrap_or_default()
+            .iter()
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| Role::of(n) == Role::Example)
+            })
+            .filter_map(|p| p.parent().map(shown_path))
+            .collect();
+        let hint = if below.is_empty() {
+            "`envlint example` writes one from the code".to_owned()
+        } else {
+            format!(
+                "run it in a folder that has one: {}",
+                list(
+                    &below
+                        .iter()
+                        .map(|d| format!("`envlint init {d}`"))
+                        .collect::<Vec<_>>()
+                )
+            )
+        };
+        return Err(Fatal(format!(
+            "no example file (.env.example, .env.sample, …) in {}; {hint}",
             shown_path(&dir)
-        ))
-    })?;
+        )));
+    };
     let example_shown = shown_path(&example_path);
     let example_name = example_path
         .file_name()
