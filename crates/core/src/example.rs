@@ -722,6 +722,20 @@ mod tests {
     }
 
     #[test]
+    fn a_key_listed_in_a_comment_is_documented() {
+        let example = "# Optional: error reporting\n# SENTRY_DSN=\n#export DEBUG=1\n# Note: see https://x.test/?a=b\n";
+        let src = "process.env.SENTRY_DSN;\nprocess.env.DEBUG;\nprocess.env.NEW!;\n";
+        let out = run(
+            &[(".env.example", example), ("a.ts", src)],
+            ExampleOptions::default(),
+        );
+        assert_eq!(
+            out[0].1,
+            format!("{example}\n# Required. Read in a.ts.\nNEW=\n")
+        );
+    }
+
+    #[test]
     fn keys_with_the_same_story_share_one_comment() {
         let src = "process.env.CI_SHA;\nprocess.env.CI_BRANCH;\nprocess.env.CI_URL!;\n";
         let out = run(

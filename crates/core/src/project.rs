@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use envlint_dotenv::Document;
+use envlint_dotenv::{Document, LineKind};
 use envlint_scan::{DynamicRead, Reference};
 
 use crate::config::Settings;
@@ -316,6 +316,23 @@ pub fn platform_provided(name: &str) -> bool {
 }
 
 impl EnvFile {
+    /// Keys an example documents in a comment, `# SENTRY_DSN=` or `# export DEBUG=1`: the
+    /// usual way to list an optional variable without setting it.
+    pub fn commented_keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.doc.lines().iter().filter_map(|l| {
+            let LineKind::Comment(span) = &l.kind else {
+                return None;
+            };
+            let text = std::str::from_utf8(&self.doc.to_bytes()[span.range()]).ok()?;
+            let body = text.strip_prefix('#')?.trim_start();
+            let body = body.strip_prefix("export ").map_or(body, str::trim_start);
+            let (key, _) = body.split_once('=')?;
+            let ok =
+                key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && is_definable(key);
+            ok.then_some(key)
+        })
+    }
+
     /// Where a missing `key` belongs in this (example) file: after the last entry sharing
     /// its prefix (where `envlint example` puts it), else after the last line.
     pub fn insertion_point(&self, key: &str) -> std::ops::Range<usize> {
@@ -360,16 +377,25 @@ impl Project {
     }
 
     /// The keys documented for `path`: by its governing example and by every example above
-    /// it (in a monorepo, a key documented at the root counts for every app), and by the
+    /// it (in a monorepo, a key documented at the root counts for every app), entries and
+    /// commented-out entries (`# SENTRY_DSN=`) alike, and by the
     /// committed framework defaults (`.env.development` next to `package.json`) at or
     /// above it, which a fresh clone gets too.
     pub fn documented_for(&self, path: &str) -> HashSet<&str> {
-        self.env_files
+        let mut keys: HashSet<&str> = HashSet::new();
+        for f in self
+            .env_files
             .iter()
             .filter(|f| is_under(path, folder(&f.path)))
-            .filter(|f| f.role == Role::Example || f.documents_keys(self))
-            .flat_map(|f| f.doc.entries().map(|e| e.key(&f.doc)))
-            .collect()
+        {
+            if f.role == Role::Example {
+                keys.extend(f.doc.entries().map(|e| e.key(&f.doc)));
+                keys.extend(f.commented_keys());
+            } else if f.documents_keys(self) {
+                keys.extend(f.doc.entries().map(|e| e.key(&f.doc)));
+            }
+        }
+        keys
     }
 
     /// Whether the platform or the configuration provides `name`.

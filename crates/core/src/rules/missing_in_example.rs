@@ -18,7 +18,8 @@ pub(crate) const RULE: Rule = Rule {
 Reports each variable the code reads (required, defaulted, optional or at build time) that
 no example file at or above the source file's folder lists (the nearest one is named in
 the message: `.env.example`, `.env.sample`, `.env.template`, …; in a monorepo a key
-documented at the root counts for every app).
+documented at the root counts for every app). A key listed in a comment (`# SENTRY_DSN=`,
+the usual way to show an optional variable) counts as listed.
 A JavaScript framework's committed defaults (`.env.development`, `.env.production`,
 `.env.test` next to a `package.json`, any `.env.<mode>` in a Vite project) document their
 keys too, as long as git does not ignore them and they hold no secret: a fresh clone gets
