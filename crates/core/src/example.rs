@@ -243,7 +243,11 @@ pub fn plan_examples(
                     "# `envlint example`, which keeps your edits when it adds keys later.",
                 );
                 text.push_str(eol);
-                let (block, added) = block(&keys, eol, &values);
+                let fill = Fill {
+                    values: &values,
+                    export: false,
+                };
+                let (block, added) = block(&keys, eol, &fill);
                 text.push_str(eol);
                 text.push_str(&block);
                 if let Some(reason) = reads_back(text.as_bytes(), &added) {
@@ -359,12 +363,21 @@ fn comment(need: &Needed) -> String {
 
 /// `KEY=value` for an added key: the value from `.env` when asked and safe, else the code's
 /// default, else empty; a value no spelling round-trips stays empty.
-fn entry_line(key: &str, need: &Needed, values: &dyn Fn(&str) -> Option<String>) -> String {
+fn entry_line(key: &str, need: &Needed, fill: &Fill<'_>) -> String {
+    let values = fill.values;
     let value = values(key)
         .or_else(|| need.default.clone())
         .and_then(|v| encode_value(&v, None))
         .unwrap_or_default();
-    format!("{key}={value}")
+    let export = if fill.export { "export " } else { "" };
+    format!("{export}{key}={value}")
+}
+
+/// How added entries are written: where values come from, and whether the file's entries
+/// all start with `export` (then new ones do too).
+struct Fill<'a> {
+    values: &'a dyn Fn(&str) -> Option<String>,
+    export: bool,
 }
 
 /// Keys under their comments; a run of keys with the same comment shares one, as a person
@@ -373,7 +386,7 @@ fn entries_text(
     members: &[&str],
     keys: &BTreeMap<String, Needed>,
     eol: &str,
-    values: &dyn Fn(&str) -> Option<String>,
+    fill: &Fill<'_>,
 ) -> String {
     let mut text = String::new();
     let mut previous: Option<String> = None;
@@ -384,7 +397,7 @@ fn entries_text(
             text.push_str(&c);
             text.push_str(eol);
         }
-        text.push_str(&entry_line(k, need, values));
+        text.push_str(&entry_line(k, need, fill));
         text.push_str(eol);
         previous = Some(c);
     }
@@ -393,11 +406,7 @@ fn entries_text(
 
 /// The keys as a block of groups (a prefix shared by two or more keys, else the folder of
 /// the first file reading it), groups separated by a blank line, each key under its comment.
-fn block(
-    keys: &BTreeMap<String, Needed>,
-    eol: &str,
-    values: &dyn Fn(&str) -> Option<String>,
-) -> (String, Vec<String>) {
+fn block(keys: &BTreeMap<String, Needed>, eol: &str, fill: &Fill<'_>) -> (String, Vec<String>) {
     let mut prefix_count: BTreeMap<&str, usize> = BTreeMap::new();
     for k in keys.keys() {
         if let Some(p) = prefix(k) {
@@ -428,7 +437,7 @@ fn block(
         if i > 0 {
             text.push_str(eol);
         }
-        text.push_str(&entries_text(members, keys, eol, values));
+        text.push_str(&entries_text(members, keys, eol, fill));
         added.extend(members.iter().map(|k| (*k).to_owned()));
     }
     (text, added)
@@ -459,6 +468,10 @@ fn update(
     }
     let eol = doc.line_ending();
     let len = doc.to_bytes().len();
+    let fill = Fill {
+        values,
+        export: doc.entries().next().is_some() && doc.entries().all(|e| e.export),
+    };
     let mut edits = Vec::new();
     let mut removed = Vec::new();
     let removing: HashSet<&str> = if prune {
@@ -499,7 +512,7 @@ fn update(
     }
     let mut anchored_at_end = false;
     for (at, members) in &anchors {
-        let text = entries_text(members, keys, eol, values);
+        let text = entries_text(members, keys, eol, &fill);
         added.extend(members.iter().map(|k| (*k).to_owned()));
         if *at == len {
             anchored_at_end = true;
@@ -529,7 +542,7 @@ fn update(
         if anchored_at_end || !last_blank {
             tail.push_str(eol);
         }
-        let (text, more) = block(&owned, eol, values);
+        let (text, more) = block(&owned, eol, &fill);
         tail.push_str(&text);
         added.extend(more);
     }
@@ -719,6 +732,29 @@ mod tests {
             out[0].1,
             "# Optional: the code has a default. Read in a.ts.\nA=\nB=\n"
         );
+    }
+
+    #[test]
+    fn an_export_style_file_gets_export_lines() {
+        let out = run(
+            &[
+                (".env.example", "export A=1\n"),
+                ("a.ts", "process.env.B!;\n"),
+            ],
+            ExampleOptions::default(),
+        );
+        assert_eq!(
+            out[0].1,
+            "export A=1\n\n# Required. Read in a.ts.\nexport B=\n"
+        );
+        let mixed = run(
+            &[
+                (".env.example", "export A=1\nC=2\n"),
+                ("a.ts", "process.env.B!;process.env.A;process.env.C;\n"),
+            ],
+            ExampleOptions::default(),
+        );
+        assert!(mixed[0].1.ends_with("\nB=\n"), "{}", mixed[0].1);
     }
 
     #[test]
