@@ -246,6 +246,7 @@ pub fn plan_examples(
                 let fill = Fill {
                     values: &values,
                     export: false,
+                    quote: None,
                 };
                 let (block, added) = block(&keys, eol, &fill);
                 text.push_str(eol);
@@ -367,7 +368,8 @@ fn entry_line(key: &str, need: &Needed, fill: &Fill<'_>) -> String {
     let values = fill.values;
     let value = values(key)
         .or_else(|| need.default.clone())
-        .and_then(|v| encode_value(&v, None))
+        .filter(|v| !v.is_empty())
+        .and_then(|v| encode_value(&v, fill.quote))
         .unwrap_or_default();
     let export = if fill.export { "export " } else { "" };
     format!("{export}{key}={value}")
@@ -378,6 +380,8 @@ fn entry_line(key: &str, need: &Needed, fill: &Fill<'_>) -> String {
 struct Fill<'a> {
     values: &'a dyn Fn(&str) -> Option<String>,
     export: bool,
+    /// The quotes every non-empty value of the file uses, if they all use the same.
+    quote: Option<envlint_dotenv::QuoteKind>,
 }
 
 /// Keys under their comments; a run of keys with the same comment shares one, as a person
@@ -468,9 +472,15 @@ fn update(
     }
     let eol = doc.line_ending();
     let len = doc.to_bytes().len();
+    let valued: Vec<_> = doc.entries().filter(|e| !e.raw_value.is_empty()).collect();
+    let quote = valued
+        .first()
+        .and_then(|e| e.fully_quoted())
+        .filter(|q| valued.iter().all(|e| e.fully_quoted() == Some(*q)));
     let fill = Fill {
         values,
         export: doc.entries().next().is_some() && doc.entries().all(|e| e.export),
+        quote,
     };
     let mut edits = Vec::new();
     let mut removed = Vec::new();
@@ -731,6 +741,22 @@ mod tests {
         assert_eq!(
             out[0].1,
             "# Optional: the code has a default. Read in a.ts.\nA=\nB=\n"
+        );
+    }
+
+    #[test]
+    fn a_quoted_file_gets_quoted_values() {
+        let files = [
+            (".env.example", "A=\"x\"\nB=\n"),
+            ("a.ts", "process.env.PORT ?? '3000';\nprocess.env.C!;\n"),
+        ];
+        let out = run(&files, ExampleOptions::default());
+        assert!(
+            out[0].1.ends_with(
+                "C=\n# Optional: the code defaults to 3000. Read in a.ts.\nPORT=\"3000\"\n"
+            ),
+            "{}",
+            out[0].1
         );
     }
 
