@@ -87,8 +87,8 @@ pub(crate) fn root_of(dir: &Path) -> String {
     }
 }
 
-/// Reads and parses the env files under `paths` (values isolated from the process).
-pub(crate) fn load_env_files(files: &[PathBuf]) -> (Vec<EnvFile>, Vec<String>) {
+/// Reads and parses env files (values isolated from the process).
+fn load_env_files(files: &[PathBuf]) -> (Vec<EnvFile>, Vec<String>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for path in files {
@@ -110,19 +110,16 @@ pub(crate) fn load_env_files(files: &[PathBuf]) -> (Vec<EnvFile>, Vec<String>) {
     (out, errors)
 }
 
-/// Plans the example updates for the project under `paths`.
-pub(crate) fn example_updates(
+/// Plans the example updates for the project in `dir`; also returns the files that could
+/// not be read or edited safely, as messages.
+fn example_updates(
     cli: &Cli,
     dir: &Path,
     options: ExampleOptions,
-    env_files: Option<Vec<EnvFile>>,
 ) -> Result<(Vec<ExampleUpdate>, Vec<String>), Fatal> {
     let paths = vec![dir.to_path_buf()];
     let setup = crate::setup(cli, &paths)?;
-    let (env_files, mut errors) = match env_files {
-        Some(f) => (f, Vec::new()),
-        None => load_env_files(&setup.files),
-    };
+    let (env_files, mut errors) = load_env_files(&setup.files);
     let (project, _) = crate::build_project(&paths, &setup, env_files, None, false);
     let (updates, refusals) = plan_examples(&project, &setup.settings, &root_of(dir), options);
     errors.extend(
@@ -160,7 +157,7 @@ pub(crate) fn example(
     options: ExampleOptions,
 ) -> Result<u8, Fatal> {
     let dir = folder_arg(path, "example")?;
-    let (updates, errors) = example_updates(cli, &dir, options, None)?;
+    let (updates, errors) = example_updates(cli, &dir, options)?;
     let mut json_files = Vec::new();
     let mut changed = 0;
     let mut write_errors = Vec::new();
