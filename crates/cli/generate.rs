@@ -465,6 +465,80 @@ fn required_but_empty(cli: &Cli, dir: &Path, bytes: &[u8]) -> Result<Vec<(String
     Ok(out)
 }
 
+/// A new `.env`: the example's bytes under a two-line header (after the BOM, if any).
+fn new_env_text(example: &Document, example_name: &str) -> Vec<u8> {
+    let src = example.to_bytes();
+    let eol = example.line_ending();
+    let (bom, rest) = if example.has_bom() {
+        src.split_at(envlint_dotenv::BOM.len())
+    } else {
+        (&src[..0], src)
+    };
+    let mut out = bom.to_vec();
+    out.extend_from_slice(
+        format!(
+            "# Your local settings, copied from {example_name} by `envlint init`: fill in the values.{eol}# Git must never track this file.{eol}{eol}"
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(rest);
+    out
+}
+
+/// The example's entries `env` lacks, once each: (key, the entry as written).
+fn missing_lines<'e>(example: &'e Document, env: &Document) -> Vec<(&'e str, &'e [u8])> {
+    let mut seen = std::collections::HashSet::new();
+    example
+        .lines()
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::Entry(e) => {
+                let key = e.key(example);
+                let start = if l.span.start == 0 && example.has_bom() {
+                    envlint_dotenv::BOM.len()
+                } else {
+                    l.span.start as usize
+                };
+                let end = l.span.end as usize - l.eol.len();
+                Some((key, &example.to_bytes()[start..end]))
+            }
+            _ => None,
+        })
+        .filter(|(k, _)| env.get(k).is_none() && seen.insert(*k))
+        .collect()
+}
+
+/// `env` with the missing entries appended, each under a TODO line; checked to parse
+/// back with every key defined.
+fn append_missing(
+    env: &Document,
+    lines: &[(&str, &[u8])],
+    example_name: &str,
+) -> Result<Vec<u8>, String> {
+    let eol = env.line_ending();
+    let mut text = String::new();
+    if !env.ends_with_newline() {
+        text.push_str(eol);
+    }
+    if !env.to_bytes().is_empty() {
+        text.push_str(eol);
+    }
+    for (key, raw) in lines {
+        text.push_str(&format!(
+            "# TODO: fill in {key} (added from {example_name} by `envlint init`){eol}"
+        ));
+        text.push_str(&String::from_utf8_lossy(raw));
+        text.push_str(eol);
+    }
+    let mut out = env.to_bytes().to_vec();
+    out.extend_from_slice(text.as_bytes());
+    let check = Document::parse(out.clone(), &ParseOptions::isolated());
+    if check.errors().next().is_some() || lines.iter().any(|(k, _)| check.get(k).is_none()) {
+        return Err("the added lines would not read back as written".to_owned());
+    }
+    Ok(out)
+}
+
 /// `envlint init [PATH]`.
 pub(crate) fn init(
     cli: &Cli,
@@ -525,21 +599,6 @@ pub(crate) fn init(
     let mut missing: Vec<String> = Vec::new();
     let created = !target.exists();
     if created {
-        let src = example.to_bytes();
-        let eol = example.line_ending();
-        let (bom, rest) = if example.has_bom() {
-            src.split_at(3)
-        } else {
-            (&src[..0], src)
-        };
-        let mut out = bom.to_vec();
-        out.extend_from_slice(
-            format!(
-                "# Your local settings, copied from {example_name} by `envlint init`: fill in the values.{eol}# Git must never track this file.{eol}{eol}"
-            )
-            .as_bytes(),
-        );
-        out.extend_from_slice(rest);
         added_keys = example
             .entries()
             .map(|e| e.key(&example).to_owned())
@@ -548,31 +607,13 @@ pub(crate) fn init(
             path: target,
             shown: shown.clone(),
             original: None,
-            output: out,
+            output: new_env_text(&example, &example_name),
             mode: 0o600,
         });
     } else {
         let bytes = crate::read_env_file(&target).map_err(Fatal)?;
         let env = Document::parse(bytes, &ParseOptions::isolated());
-        let mut seen = std::collections::HashSet::new();
-        let lines: Vec<(&str, &[u8])> = example
-            .lines()
-            .iter()
-            .filter_map(|l| match &l.kind {
-                LineKind::Entry(e) => {
-                    let key = e.key(&example);
-                    let start = if l.span.start == 0 && example.has_bom() {
-                        3
-                    } else {
-                        l.span.start as usize
-                    };
-                    let end = l.span.end as usize - l.eol.len();
-                    Some((key, &example.to_bytes()[start..end]))
-                }
-                _ => None,
-            })
-            .filter(|(k, _)| env.get(k).is_none() && seen.insert(*k))
-            .collect();
+        let lines = missing_lines(&example, &env);
         missing = lines.iter().map(|(k, _)| (*k).to_owned()).collect();
         if add_missing && !lines.is_empty() {
             if let Some(line) = first_error_line(&env) {
@@ -580,29 +621,14 @@ pub(crate) fn init(
                     "{shown}: line {line} does not parse; fix it first, not editing"
                 )));
             }
-            let eol = env.line_ending();
-            let mut text = String::new();
-            if !env.ends_with_newline() {
-                text.push_str(eol);
-            }
-            if !env.to_bytes().is_empty() {
-                text.push_str(eol);
-            }
-            for (key, raw) in &lines {
-                text.push_str(&format!(
-                    "# TODO: fill in {key} (added from {example_name} by `envlint init`){eol}"
-                ));
-                text.push_str(&String::from_utf8_lossy(raw));
-                text.push_str(eol);
-            }
-            let mut out = env.to_bytes().to_vec();
-            out.extend_from_slice(text.as_bytes());
+            let output = append_missing(&env, &lines, &example_name)
+                .map_err(|why| Fatal(format!("{shown}: {why}; not editing")))?;
             added_keys = missing.clone();
             pending.push(Pending {
                 path: target,
                 shown: shown.clone(),
                 original: Some(env.to_bytes().to_vec()),
-                output: out,
+                output,
                 mode: 0o600,
             });
         }
