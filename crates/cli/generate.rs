@@ -755,3 +755,39 @@ pub(crate) fn init(
         0
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(s: &[u8]) -> Document {
+        Document::parse(s.to_vec(), &ParseOptions::isolated())
+    }
+
+    #[test]
+    fn a_new_env_keeps_the_bom_first_and_the_line_endings() {
+        let example = doc(b"\xef\xbb\xbfA=\r\nB=\"two\r\nlines\"\r\n");
+        let out = new_env_text(&example, ".env.example");
+        assert!(out.starts_with(b"\xef\xbb\xbf# Your local settings"));
+        assert!(
+            out.ends_with(b"# Git must never track this file.\r\n\r\nA=\r\nB=\"two\r\nlines\"\r\n")
+        );
+        assert_eq!(doc(&out).entries().count(), 2);
+    }
+
+    #[test]
+    fn missing_entries_are_appended_as_written() {
+        let example = doc(b"\xef\xbb\xbfexport A='x' # note\nB=\"multi\nline\"\nA=again\nC=\n");
+        let env = doc(b"C=3");
+        let lines = missing_lines(&example, &env);
+        assert_eq!(
+            lines.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            ["A", "B"]
+        );
+        let out = append_missing(&env, &lines, ".env.example").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "C=3\n\n# TODO: fill in A (added from .env.example by `envlint init`)\nexport A='x' # note\n# TODO: fill in B (added from .env.example by `envlint init`)\nB=\"multi\nline\"\n"
+        );
+    }
+}
