@@ -204,8 +204,6 @@ pub struct Entry {
     /// Where a comment after the value starts (`#`); it runs to the line terminator, see
     /// [`Entry::comment_span`].
     pub comment: Option<u32>,
-    /// The loaded value when it is neither the raw text nor the text inside the quotes.
-    pub(crate) owned: Option<Box<str>>,
     /// Set when the whole value is one quoted segment (the common `KEY="…"`).
     pub(crate) quoted: Option<QuoteKind>,
     /// The loaded value is the raw text without its quotes.
@@ -241,6 +239,10 @@ impl std::ops::Deref for Quotes<'_> {
 pub(crate) struct Parts {
     pub(crate) quotes: Vec<Quote>,
     pub(crate) substitutions: Vec<Substitution>,
+    /// The loaded value when it is neither the raw text nor the text inside the quotes
+    /// (escapes, substitutions, several segments): rare, so it lives here, not in
+    /// [`Entry`], which every line of a large file pays for.
+    pub(crate) value: Option<Box<str>>,
 }
 
 /// A quoted segment of a value.
@@ -490,7 +492,7 @@ impl Entry {
 
     pub(crate) fn value_in<'d>(&'d self, src: &'d Text) -> &'d str {
         let raw = self.raw_value.range();
-        match &self.owned {
+        match self.parts.as_ref().and_then(|p| p.value.as_deref()) {
             Some(v) => v,
             None if self.inner => src.str(raw.start + 1..raw.end - 1),
             None => src.str(raw),

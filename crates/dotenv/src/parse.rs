@@ -449,7 +449,6 @@ fn fast_line(
         eq: (start + k) as u32,
         raw_value: span(value_start..end),
         comment: None,
-        owned: None,
         quoted: None,
         inner: false,
         export: false,
@@ -522,11 +521,11 @@ fn braced_references(
         });
         i = close + 1;
     }
-    entry.owned = Some(value.into_boxed_str());
     entry.simple = false;
     entry.parts = Some(Box::new(Parts {
         quotes: Vec::new(),
         substitutions,
+        value: Some(value.into_boxed_str()),
     }));
     Some(())
 }
@@ -746,7 +745,6 @@ fn parse_line(
         eq,
         raw_value: span(value_start..value_start),
         comment: reader_comment.as_ref().map(|c| c.start as u32),
-        owned: None,
         quoted: None,
         inner: false,
         export,
@@ -800,22 +798,24 @@ fn parse_line(
                 _ => None,
             };
             entry.quoted = single;
+            let mut owned = None;
             if v.value.as_bytes() == raw {
                 // The raw text is the value.
             } else if single.is_some() && v.value.as_bytes() == &raw[1..raw.len() - 1] {
                 entry.inner = true;
             } else {
-                entry.owned = Some(v.value.into_boxed_str());
+                owned = Some(v.value.into_boxed_str());
             }
             let quotes = if single.is_some() {
                 Vec::new()
             } else {
                 v.quotes
             };
-            if !quotes.is_empty() || !v.substitutions.is_empty() {
+            if !quotes.is_empty() || !v.substitutions.is_empty() || owned.is_some() {
                 entry.parts = Some(Box::new(Parts {
                     quotes,
                     substitutions: v.substitutions,
+                    value: owned,
                 }));
             }
             LineKind::Entry(entry)

@@ -1,0 +1,9 @@
+//! The line table is most of a large document's memory (and of the page faults that
+//! dominate a big file's check): a size regression here shows up in issue 2's benchmark.
+
+#[test]
+fn a_line_stays_small() {
+    let size = std::mem::size_of::<envlint_dotenv::Line>();
+    eprintln!("size of Line: {size} bytes");
+    assert!(size <= 72, "Line grew to {size} bytes");
+}
