@@ -3,7 +3,7 @@
 
 #[test]
 fn a_line_stays_small() {
-    let size = std::mem::size_of::<envlint_dotenv::Line>();
+    let size = size_of::<envlint_dotenv::Line>();
     eprintln!("size of Line: {size} bytes");
     assert!(size <= 72, "Line grew to {size} bytes");
 }
