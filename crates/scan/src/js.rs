@@ -73,6 +73,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
         src: src.as_bytes(),
         language,
         aliases: Vec::new(),
+        process_aliases: Vec::new(),
         visited: HashSet::new(),
         refs: Vec::new(),
         dynamic: Vec::new(),
@@ -99,19 +100,34 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
             }
         }
     }
-    let mut names: Vec<String> = s.aliases.iter().map(|(n, _)| n.clone()).collect();
-    names.sort();
-    names.dedup();
-    for name in names {
-        for at in memchr::memmem::find_iter(s.src, name.as_bytes()) {
-            if !s.word_at(at, name.len()) {
-                continue;
-            }
-            if let Some(node) = root.descendant_for_byte_range(at, at + name.len()) {
-                if node.kind() == "identifier" && s.is_env(node) {
-                    s.visit_around(node);
+    // Uses of the aliases found so far; an alias can lead to another (`p = process`, then
+    // `env = p.env`), so repeat until no new name turns up.
+    let mut done: HashSet<String> = HashSet::new();
+    loop {
+        let mut names: Vec<String> = s
+            .aliases
+            .iter()
+            .chain(&s.process_aliases)
+            .map(|(n, _)| n.clone())
+            .filter(|n| !done.contains(n))
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            break;
+        }
+        for name in names {
+            for at in memchr::memmem::find_iter(s.src, name.as_bytes()) {
+                if !s.word_at(at, name.len()) {
+                    continue;
+                }
+                if let Some(node) = root.descendant_for_byte_range(at, at + name.len()) {
+                    if node.kind() == "identifier" && (s.is_env(node) || s.is_process_alias(node)) {
+                        s.visit_around(node);
+                    }
                 }
             }
+            done.insert(name);
         }
     }
     let mut scan = Scan {
@@ -165,6 +181,8 @@ struct Scanner<'s> {
     language: Language,
     /// `const env = process.env`: (name, id of the scope that declares it).
     aliases: Vec<(String, usize)>,
+    /// `const p = process` / `process || {}`: names for the process object, same shape.
+    process_aliases: Vec<(String, usize)>,
     /// Nodes already examined (several markers can lead to the same node).
     visited: HashSet<usize>,
     refs: Vec<Reference>,
@@ -377,10 +395,31 @@ impl<'s> Scanner<'s> {
             return false;
         }
         match obj.kind() {
-            "identifier" => matches!(self.text(obj), "process" | "Bun"),
+            "identifier" => {
+                matches!(self.text(obj), "process" | "Bun") || self.is_process_alias(obj)
+            }
             "meta_property" => self.text(obj) == "import.meta",
             _ => false,
         }
+    }
+
+    /// An identifier whose nearest declaration binds it to the process object.
+    fn is_process_alias(&self, node: Node) -> bool {
+        let name = self.text(node);
+        if !self.process_aliases.iter().any(|(n, _)| n == name) {
+            return false;
+        }
+        let mut cur = node.parent();
+        while let Some(n) = cur {
+            if is_scope(n.kind()) && self.declares(n, name) {
+                return self
+                    .process_aliases
+                    .iter()
+                    .any(|(a, scope)| a == name && *scope == n.id());
+            }
+            cur = n.parent();
+        }
+        false
     }
 
     /// An environment object: direct, or an identifier whose nearest declaration aliases one.
@@ -612,8 +651,10 @@ impl<'s> Scanner<'s> {
         ) else {
             return;
         };
+        // `process.env || {}`, `process ?? {}`: the fallback only matters when it is absent.
+        let value = without_empty_fallback(value);
         if pattern.kind() == "identifier" && self.is_direct_env(value) {
-            // `const env = process.env`: one level of aliasing.
+            // `const env = process.env` (or `p.env` for a process alias).
             if let Some(scope) = scope_of(node) {
                 let name = self.text(pattern).to_owned();
                 if !self
@@ -622,6 +663,24 @@ impl<'s> Scanner<'s> {
                     .any(|(n, s)| *n == name && *s == scope.id())
                 {
                     self.aliases.push((name, scope.id()));
+                }
+            }
+            return;
+        }
+        let is_process = |v: Node| {
+            let v = unwrap_expr(v);
+            v.kind() == "identifier" && matches!(self.text(v), "process")
+        };
+        if pattern.kind() == "identifier" && is_process(value) {
+            // `const p = process`: `p.env` is `process.env`.
+            if let Some(scope) = scope_of(node) {
+                let name = self.text(pattern).to_owned();
+                if !self
+                    .process_aliases
+                    .iter()
+                    .any(|(n, s)| *n == name && *s == scope.id())
+                {
+                    self.process_aliases.push((name, scope.id()));
                 }
             }
             return;
@@ -767,6 +826,23 @@ fn descendants(node: Node) -> Vec<Node> {
         stack.extend(n.children(&mut c));
     }
     out
+}
+
+/// `X || {}` / `X ?? {}` → `X`: a fallback object for an absent environment.
+fn without_empty_fallback(node: Node) -> Node {
+    let n = unwrap_expr(node);
+    if n.kind() != "binary_expression" {
+        return node;
+    }
+    let op = n.child_by_field_name("operator").map(|o| o.kind());
+    let right_empty = n
+        .child_by_field_name("right")
+        .map(unwrap_expr)
+        .is_some_and(|r| r.kind() == "object" && r.named_child_count() == 0);
+    match (op, n.child_by_field_name("left")) {
+        (Some("||" | "??"), Some(left)) if right_empty => left,
+        _ => node,
+    }
 }
 
 /// Skips parentheses and TS wrappers around an expression.
