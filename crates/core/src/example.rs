@@ -320,12 +320,12 @@ fn unused_keys(project: &Project) -> BTreeMap<String, Vec<String>> {
     crate::rules::unused_in_example::check(project, &mut found);
     crate::project::remove_suppressed(project, &mut found);
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // A key defined twice is reported twice; it is one key to remove.
+    let mut seen: HashSet<(String, String)> = HashSet::new();
     for d in found {
         if let Some(key) = d.diagnostic.key {
-            let keys = out.entry(d.path).or_default();
-            // A key defined twice is reported twice; it is one key to remove.
-            if !keys.contains(&key) {
-                keys.push(key);
+            if seen.insert((d.path.clone(), key.clone())) {
+                out.entry(d.path).or_default().push(key);
             }
         }
     }
@@ -489,27 +489,35 @@ fn update(
     } else {
         HashSet::new()
     };
-    if prune {
-        for key in stale {
-            edits.extend(doc.remove(key).map_err(|e| e.to_string())?);
-            removed.push(key.clone());
+    // One pass over the lines: the lines of pruned keys go, and each prefix family's last
+    // kept entry is noted (new keys of the family go after it).
+    let mut family_end: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for l in doc.lines() {
+        let LineKind::Entry(e) = &l.kind else {
+            continue;
+        };
+        let key = e.key(doc);
+        if removing.contains(key) {
+            // The BOM belongs to the first line's span; it stays.
+            let start = if l.span.start == 0 && doc.has_bom() {
+                envlint_dotenv::BOM.len()
+            } else {
+                l.span.start as usize
+            };
+            edits.push(TextEdit::delete(start..l.span.end as usize));
+        } else if let Some(p) = prefix(key) {
+            family_end.insert(p, l.span.end as usize);
         }
     }
-    // New keys next to the last kept key of their family.
+    if prune {
+        removed = stale.to_vec();
+    }
     let mut anchors: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     let mut rest: BTreeMap<String, &Needed> = BTreeMap::new();
     for (k, need) in keys {
-        let anchor = prefix(k).and_then(|p| {
-            doc.lines().iter().rev().find(|l| match &l.kind {
-                LineKind::Entry(e) => {
-                    let key = e.key(doc);
-                    prefix(key) == Some(p) && !removing.contains(key)
-                }
-                _ => false,
-            })
-        });
+        let anchor = prefix(k).and_then(|p| family_end.get(p).copied());
         match anchor {
-            Some(line) => anchors.entry(line.span.end as usize).or_default().push(k),
+            Some(end) => anchors.entry(end).or_default().push(k),
             None => {
                 rest.insert(k.clone(), need);
             }

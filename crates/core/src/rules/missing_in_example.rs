@@ -60,6 +60,7 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             documented.iter().map(|k| k.to_ascii_uppercase()).collect();
         // Reads of each undocumented name, in file order.
         let mut reads: Vec<(&str, Vec<&envlint_scan::Reference>)> = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for r in &src.refs {
             if project.read_severity.of(r.kind).is_none()
                 || project.provided(&r.name)
@@ -74,9 +75,12 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             if known || src.suppressed(r.span.start, RULE.id) {
                 continue;
             }
-            match reads.iter_mut().find(|(n, _)| *n == r.name) {
-                Some((_, v)) => v.push(r),
-                None => reads.push((r.name.as_str(), vec![r])),
+            match index.get(r.name.as_str()) {
+                Some(&i) => reads[i].1.push(r),
+                None => {
+                    index.insert(r.name.as_str(), reads.len());
+                    reads.push((r.name.as_str(), vec![r]));
+                }
             }
         }
         let example = examples[0];

@@ -42,22 +42,25 @@ pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         if !project.source_paths.iter().any(|p| is_under(p, dir)) {
             continue;
         }
-        let sources: Vec<_> = project
-            .sources
-            .iter()
-            .filter(|s| is_under(&s.path, dir))
-            .collect();
+        // What the code under the folder reads, gathered once: exact names, names read
+        // without case (pydantic-settings), and the patterns of dynamic reads.
+        let mut names: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut upper: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut hints: Vec<&str> = Vec::new();
+        for s in project.sources.iter().filter(|s| is_under(&s.path, dir)) {
+            for r in &s.refs {
+                names.insert(&r.name);
+                if r.form == "pydantic.BaseSettings" {
+                    upper.insert(r.name.to_ascii_uppercase());
+                }
+            }
+            hints.extend(s.dynamic.iter().filter_map(|d| d.hint.as_deref()));
+        }
         for e in ex.doc.entries() {
             let key = e.key(&ex.doc);
-            let read = sources.iter().any(|s| {
-                s.refs.iter().any(|r| {
-                    r.name == key
-                        || (r.form == "pydantic.BaseSettings" && r.name.eq_ignore_ascii_case(key))
-                }) || s
-                    .dynamic
-                    .iter()
-                    .any(|d| d.hint.as_deref().is_some_and(|h| matches_pattern(h, key)))
-            });
+            let read = names.contains(key)
+                || (!upper.is_empty() && upper.contains(&key.to_ascii_uppercase()))
+                || hints.iter().any(|h| matches_pattern(h, key));
             // Names the platform or a library reads (`RUST_LOG`, `NODE_OPTIONS`, `TZ`) are
             // read outside the code: documenting them is right.
             if read || project.provided(key) {
