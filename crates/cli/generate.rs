@@ -492,6 +492,7 @@ fn new_env_text(example: &Document, example_name: &str) -> Vec<u8> {
 /// The example's entries `env` lacks, once each: (key, the entry as written).
 fn missing_lines<'e>(example: &'e Document, env: &Document) -> Vec<(&'e str, &'e [u8])> {
     let mut seen = std::collections::HashSet::new();
+    let defined: std::collections::HashSet<&str> = env.entries().map(|e| e.key(env)).collect();
     example
         .lines()
         .iter()
@@ -508,7 +509,7 @@ fn missing_lines<'e>(example: &'e Document, env: &Document) -> Vec<(&'e str, &'e
             }
             _ => None,
         })
-        .filter(|(k, _)| env.get(k).is_none() && seen.insert(*k))
+        .filter(|(k, _)| !defined.contains(k) && seen.insert(*k))
         .collect()
 }
 
@@ -537,7 +538,8 @@ fn append_missing(
     let mut out = env.to_bytes().to_vec();
     out.extend_from_slice(text.as_bytes());
     let check = Document::parse(out.clone(), &ParseOptions::isolated());
-    if check.errors().next().is_some() || lines.iter().any(|(k, _)| check.get(k).is_none()) {
+    let defined: std::collections::HashSet<&str> = check.entries().map(|e| e.key(&check)).collect();
+    if check.errors().next().is_some() || lines.iter().any(|(k, _)| !defined.contains(k)) {
         return Err("the added lines would not read back as written".to_owned());
     }
     Ok(out)

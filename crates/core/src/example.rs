@@ -279,9 +279,10 @@ fn reads_back(output: &[u8], added: &[String]) -> Option<String> {
             e.kind
         ));
     }
+    let defined: HashSet<&str> = check.entries().map(|e| e.key(&check)).collect();
     let missing: Vec<&str> = added
         .iter()
-        .filter(|k| check.get(k).is_none())
+        .filter(|k| !defined.contains(k.as_str()))
         .map(String::as_str)
         .collect();
     (!missing.is_empty()).then(|| {
@@ -334,7 +335,7 @@ fn unused_keys(project: &Project) -> BTreeMap<String, Vec<String>> {
 
 /// The prefix a key shares with its family: `DATABASE` of `DATABASE_URL`.
 fn prefix(key: &str) -> Option<&str> {
-    key.split_once('_').map(|(p, _)| p).filter(|p| p.len() >= 2)
+    crate::project::key_prefix(key)
 }
 
 /// The comment line above an added key.

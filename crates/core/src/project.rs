@@ -334,25 +334,46 @@ impl EnvFile {
     }
 
     /// Where a missing `key` belongs in this (example) file: after the last entry sharing
-    /// its prefix (where `envlint example` puts it), else after the last line.
+    /// its prefix (where `envlint example` puts it), else after the last line. For many
+    /// keys, build [`EnvFile::anchors`] once.
     pub fn insertion_point(&self, key: &str) -> std::ops::Range<usize> {
-        let prefix = |k: &str| {
-            k.split_once('_')
-                .map(|(p, _)| p.to_owned())
-                .filter(|p| p.len() >= 2)
-        };
-        let want = prefix(key);
-        let entries: Vec<&envlint_dotenv::Entry> = self.doc.entries().collect();
-        let anchor = entries
-            .iter()
-            .rev()
-            .find(|e| want.is_some() && prefix(e.key(&self.doc)) == want)
-            .or(entries.last());
-        match anchor {
-            Some(e) => e.key.range(),
-            None => 0..0,
-        }
+        self.anchors().for_key(key)
     }
+
+    /// The insertion points of every prefix family, in one pass over the entries.
+    pub fn anchors(&self) -> Anchors {
+        let mut anchors = Anchors::default();
+        for e in self.doc.entries() {
+            let span = e.key.range();
+            if let Some(p) = key_prefix(e.key(&self.doc)) {
+                anchors.by_prefix.insert(p.to_owned(), span.clone());
+            }
+            anchors.last = span;
+        }
+        anchors
+    }
+}
+
+/// Where missing keys belong in an example, by prefix family (see [`EnvFile::anchors`]).
+#[derive(Debug, Default)]
+pub struct Anchors {
+    by_prefix: HashMap<String, std::ops::Range<usize>>,
+    last: std::ops::Range<usize>,
+}
+
+impl Anchors {
+    /// The key span of the entry after which `key` belongs.
+    pub fn for_key(&self, key: &str) -> std::ops::Range<usize> {
+        key_prefix(key)
+            .and_then(|p| self.by_prefix.get(p))
+            .unwrap_or(&self.last)
+            .clone()
+    }
+}
+
+/// The family a key belongs to: `DATABASE` of `DATABASE_URL` (two characters at least).
+pub(crate) fn key_prefix(key: &str) -> Option<&str> {
+    key.split_once('_').map(|(p, _)| p).filter(|p| p.len() >= 2)
 }
 
 impl Project {

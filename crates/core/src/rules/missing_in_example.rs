@@ -50,6 +50,9 @@ read and whether it is required; `envlint example` also creates a missing exampl
 };
 
 fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
+    // Where missing keys belong, per example, computed once.
+    let mut anchors: std::collections::HashMap<&str, crate::project::Anchors> =
+        std::collections::HashMap::new();
     for src in &project.sources {
         let examples = project.governing_examples(&src.path);
         if examples.is_empty() {
@@ -114,7 +117,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             })
             .related(
                 example.path.clone(),
-                example.insertion_point(name),
+                anchors
+                    .entry(example.path.as_str())
+                    .or_insert_with(|| example.anchors())
+                    .for_key(name),
                 if example.doc.entries().next().is_some() {
                     format!("`{name}` belongs after this line")
                 } else {

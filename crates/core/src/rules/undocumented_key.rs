@@ -40,6 +40,7 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             continue;
         }
         let documented = project.documented_for(&local.path);
+        let mut anchors = None;
         for e in local.doc.entries() {
             let key = e.key(&local.doc);
             if documented.contains(key) || project.provided(key) {
@@ -58,7 +59,9 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             ))
             .related(
                 examples[0].path.clone(),
-                examples[0].insertion_point(key),
+                anchors
+                    .get_or_insert_with(|| examples[0].anchors())
+                    .for_key(key),
                 if examples[0].doc.entries().next().is_some() {
                     format!("`{key}` belongs after this line")
                 } else {
