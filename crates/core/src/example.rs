@@ -156,12 +156,14 @@ pub fn plan_examples(
     options: ExampleOptions,
 ) -> (Vec<ExampleUpdate>, Vec<Refusal>) {
     let mut needed: BTreeMap<String, BTreeMap<String, Needed>> = BTreeMap::new();
+    let by_folder = project.documented_by_folder();
     for src in &project.sources {
         if !is_under(&src.path, root) {
             continue;
         }
-        let documented = project.documented_for(&src.path);
-        let upper: HashSet<String> = documented.iter().map(|k| k.to_ascii_uppercase()).collect();
+        let Some((documented, upper)) = by_folder.get(folder(&src.path)) else {
+            continue; // no reads
+        };
         let mut target: Option<String> = None;
         for r in &src.refs {
             if matches!(r.kind, Kind::Presence | Kind::Declared)

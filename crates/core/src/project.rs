@@ -419,6 +419,22 @@ impl Project {
         keys
     }
 
+    /// [`Project::documented_for`] for every source file's folder, each computed once, with
+    /// the upper-cased names pydantic-settings matches against.
+    pub(crate) fn documented_by_folder(&self) -> HashMap<&str, (HashSet<&str>, HashSet<String>)> {
+        let mut out: HashMap<&str, (HashSet<&str>, HashSet<String>)> = HashMap::new();
+        for src in &self.sources {
+            let dir = folder(&src.path);
+            if src.refs.is_empty() || out.contains_key(dir) {
+                continue;
+            }
+            let documented = self.documented_for(&src.path);
+            let upper = documented.iter().map(|k| k.to_ascii_uppercase()).collect();
+            out.insert(dir, (documented, upper));
+        }
+        out
+    }
+
     /// Whether the platform or the configuration provides `name`.
     pub fn provided(&self, name: &str) -> bool {
         platform_provided(name) || self.extra_platform.iter().any(|p| matches_pattern(p, name))

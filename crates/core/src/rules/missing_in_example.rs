@@ -1,11 +1,9 @@
 //! `missing-in-example`: code reads a variable the governing example does not list.
 
-use std::collections::HashSet;
-
 use envlint_scan::Kind;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::{FileDiagnostic, Project};
+use crate::project::{folder, FileDiagnostic, Project};
 use crate::rule::Rule;
 
 pub(crate) const RULE: Rule = Rule {
@@ -53,14 +51,15 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     // Where missing keys belong, per example, computed once.
     let mut anchors: std::collections::HashMap<&str, crate::project::Anchors> =
         std::collections::HashMap::new();
+    let by_folder = project.documented_by_folder();
     for src in &project.sources {
         let examples = project.governing_examples(&src.path);
         if examples.is_empty() {
             continue; // example-missing's finding
         }
-        let documented = project.documented_for(&src.path);
-        let documented_upper: HashSet<String> =
-            documented.iter().map(|k| k.to_ascii_uppercase()).collect();
+        let Some((documented, documented_upper)) = by_folder.get(folder(&src.path)) else {
+            continue; // no reads
+        };
         // Reads of each undocumented name, in file order.
         let mut reads: Vec<(&str, Vec<&envlint_scan::Reference>)> = Vec::new();
         let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
