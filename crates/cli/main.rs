@@ -656,15 +656,13 @@ fn build_project(
             package_json_dirs.insert(dir.to_owned());
         }
     }
-    let mut project = Project {
-        env_files,
-        git,
-        extra_platform: setup.settings.platform_keys.clone(),
-        read_severity: setup.settings.read_severity,
-        package_json_dirs,
-        vite_dirs,
-        ..Project::default()
-    };
+    let mut project = Project::default();
+    project.env_files = env_files;
+    project.git = git;
+    project.extra_platform = setup.settings.platform_keys.clone();
+    project.read_severity = setup.settings.read_severity;
+    project.package_json_dirs = package_json_dirs;
+    project.vite_dirs = vite_dirs;
     let Ok((files, _)) = refs::source_files(paths, false, &setup.excludes) else {
         return (project, 0);
     };

@@ -195,6 +195,10 @@ pub struct Project {
     pub vite_dirs: HashSet<String>,
     /// What git says about the env files; `None` outside a repository (git rules skipped).
     pub git: Option<GitFacts>,
+    /// Example files by folder (indices into `env_files`), built on first use: the rules ask
+    /// for every source file, and a monorepo has thousands of both. A project is built
+    /// first and then only read; `env_files` must not change after the first question.
+    examples_by_folder: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// Git's view of the project's env files (paths as in [`EnvFile::path`]).
@@ -380,15 +384,19 @@ impl Project {
     /// The example files governing `path`: those in the nearest folder at or above it that
     /// has any.
     pub fn governing_examples(&self, path: &str) -> Vec<&EnvFile> {
+        let index = self.examples_by_folder.get_or_init(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, f) in self.env_files.iter().enumerate() {
+                if f.role == Role::Example {
+                    map.entry(folder(&f.path).to_owned()).or_default().push(i);
+                }
+            }
+            map
+        });
         let mut dir = folder(path);
         loop {
-            let here: Vec<&EnvFile> = self
-                .env_files
-                .iter()
-                .filter(|f| f.role == Role::Example && folder(&f.path) == dir)
-                .collect();
-            if !here.is_empty() {
-                return here;
+            if let Some(here) = index.get(dir) {
+                return here.iter().map(|&i| &self.env_files[i]).collect();
             }
             if dir.is_empty() {
                 return Vec::new();
