@@ -23,10 +23,7 @@ fn main() {
     });
     let default = "duplicated-key,ending-blank-line,extra-blank-line,incorrect-delimiter,key-without-value,leading-character,lowercase-key,quote-character,space-character,substitution-key,trailing-whitespace,unordered-key,value-without-quotes";
     let rules = args.next().unwrap_or_else(|| default.to_owned());
-    let select: Vec<String> = rules
-        .split(',')
-        .map(str::to_owned)
-        .collect();
+    let select: Vec<String> = rules.split(',').map(str::to_owned).collect();
     let settings = Settings::resolve(&Config::default(), &select, &[]).expect("rules");
     let min = |f: &dyn Fn() -> usize| {
         let mut best = f64::MAX;
@@ -44,7 +41,5 @@ fn main() {
             .len()
     });
     let (lint, found) = min(&|| lint_env_file(bytes.clone(), &settings).diagnostics.len());
-    println!(
-        "{lines} lines: parse {parse:.1} ms; parse + checks {lint:.1} ms ({found} findings)"
-    );
+    println!("{lines} lines: parse {parse:.1} ms; parse + checks {lint:.1} ms ({found} findings)");
 }
