@@ -1363,3 +1363,27 @@ fn example_says_when_git_would_hide_it() {
     let check = envlint(dir.path(), &["check", "--select", "example-ignored"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
 }
+
+#[test]
+fn example_and_check_agree_on_per_file_ignores() {
+    let dir = repo(&[
+        (
+            "envlint.toml",
+            b"[per-file-ignores]\n\"tests/**\" = [\"missing-in-example\"]\n",
+        ),
+        ("src/app.py", b"import os\nos.environ['APP_URL']\n"),
+        (
+            "tests/test_app.py",
+            b"import os\nos.environ['TEST_TOKEN']\n",
+        ),
+    ]);
+    let run = envlint(dir.path(), &["example"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = read(dir.path(), ".env.example");
+    assert!(
+        text.contains("APP_URL=") && !text.contains("TEST_TOKEN"),
+        "{text}"
+    );
+    let check = envlint(dir.path(), &["check", "--select", "missing-in-example"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}

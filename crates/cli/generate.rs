@@ -125,7 +125,11 @@ fn example_updates(
     let setup = crate::setup(cli, &paths)?;
     let (env_files, mut errors) = load_env_files(&setup.files);
     let (project, _) = crate::build_project(&paths, &setup, env_files, None, false);
-    let (updates, refusals) = plan_examples(&project, &setup.settings, &root_of(dir), options);
+    // Code whose missing-in-example findings the configuration silences is not documented
+    // either: `example` and `check` agree on what the example needs.
+    let silenced = |path: &str| setup.per_file.silences(path, "missing-in-example");
+    let (updates, refusals) =
+        plan_examples(&project, &setup.settings, &root_of(dir), options, &silenced);
     errors.extend(
         refusals
             .into_iter()

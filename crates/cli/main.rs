@@ -1041,11 +1041,13 @@ fn project_fixes(
     if on("missing-in-example") {
         for dir in paths.iter().filter(|p| p.is_dir()) {
             let root = generate::root_of(dir);
+            let silenced = |path: &str| setup.per_file.silences(path, "missing-in-example");
             let (updates, refusals) = envlint_core::example::plan_examples(
                 &project,
                 settings,
                 &root,
                 envlint_core::example::ExampleOptions::default(),
+                &silenced,
             );
             result.errors.extend(
                 refusals

@@ -99,24 +99,36 @@ impl PerFile {
         Ok(PerFile { root, entries })
     }
 
-    /// Drops the diagnostics of `path` (as shown, relative to the current folder) whose rule
-    /// a matching glob silences.
-    pub(crate) fn filter(&self, path: &str, diagnostics: &mut Vec<envlint_core::Diagnostic>) {
+    /// The rules a matching glob silences for `path` (as shown, relative to the current
+    /// folder); `"ALL"` stands for every rule.
+    fn silenced(&self, path: &str) -> Vec<&String> {
         if self.entries.is_empty() {
-            return;
+            return Vec::new();
         }
         let Ok(abs) = std::path::absolute(path) else {
-            return;
+            return Vec::new();
         };
         if !abs.starts_with(&self.root) {
-            return;
+            return Vec::new();
         }
-        let silenced: Vec<&String> = self
-            .entries
+        self.entries
             .iter()
             .filter(|(m, _)| m.matched_path_or_any_parents(&abs, false).is_ignore())
             .flat_map(|(_, rules)| rules)
-            .collect();
+            .collect()
+    }
+
+    /// Whether a glob silences `rule` for `path`.
+    pub(crate) fn silences(&self, path: &str, rule: &str) -> bool {
+        self.silenced(path)
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case("ALL") || r.as_str() == rule)
+    }
+
+    /// Drops the diagnostics of `path` (as shown, relative to the current folder) whose rule
+    /// a matching glob silences.
+    pub(crate) fn filter(&self, path: &str, diagnostics: &mut Vec<envlint_core::Diagnostic>) {
+        let silenced = self.silenced(path);
         if silenced.is_empty() {
             return;
         }

@@ -148,17 +148,20 @@ fn target_for(project: &Project, root: &str, src: &str) -> String {
 
 /// Plans the update of every example the code under `root` needs (root: a folder as in
 /// [`EnvFile::path`], `""` for the current one). Examples that need nothing are included
-/// when they have unused keys to report.
+/// when they have unused keys to report. Reads in files for which `silenced` says yes (the
+/// configuration's per-file ignores of `missing-in-example`) add nothing, but still count
+/// as reads, so their keys are not "unused".
 pub fn plan_examples(
     project: &Project,
     settings: &Settings,
     root: &str,
     options: ExampleOptions,
+    silenced: &dyn Fn(&str) -> bool,
 ) -> (Vec<ExampleUpdate>, Vec<Refusal>) {
     let mut needed: BTreeMap<String, BTreeMap<String, Needed>> = BTreeMap::new();
     let by_folder = project.documented_by_folder();
     for src in &project.sources {
-        if !is_under(&src.path, root) {
+        if !is_under(&src.path, root) || silenced(&src.path) {
             continue;
         }
         let Some((documented, upper)) = by_folder.get(folder(&src.path)) else {
@@ -591,7 +594,8 @@ mod tests {
 
     fn run(files: &[(&str, &str)], options: ExampleOptions) -> Vec<(String, String)> {
         let project = project_of(files);
-        let (updates, refusals) = plan_examples(&project, &Settings::default(), "", options);
+        let (updates, refusals) =
+            plan_examples(&project, &Settings::default(), "", options, &|_| false);
         assert!(refusals.is_empty(), "{refusals:?}");
         updates
             .into_iter()
@@ -641,6 +645,7 @@ mod tests {
             &Settings::default(),
             "",
             ExampleOptions::default(),
+            &|_| false,
         );
         assert!(updates.iter().all(|u| !u.changed() && u.added.is_empty()));
         assert_eq!(updates[0].unused, ["OLD_THING"]);
@@ -795,6 +800,30 @@ mod tests {
     }
 
     #[test]
+    fn silenced_files_add_nothing_but_still_count_as_reads() {
+        let files = [
+            (".env.example", "TEST_ONLY=\n"),
+            ("src/a.ts", "process.env.APP!;\n"),
+            (
+                "tests/t.ts",
+                "process.env.TEST_ONLY!;\nprocess.env.TEST_OTHER!;\n",
+            ),
+        ];
+        let project = project_of(&files);
+        let silenced = |p: &str| p.starts_with("tests/");
+        let options = ExampleOptions {
+            prune: true,
+            ..ExampleOptions::default()
+        };
+        let (updates, _) = plan_examples(&project, &Settings::default(), "", options, &silenced);
+        assert_eq!(updates[0].added, ["APP"]);
+        assert!(
+            updates[0].removed.is_empty(),
+            "TEST_ONLY is read, in a silenced file"
+        );
+    }
+
+    #[test]
     fn a_key_listed_in_a_comment_is_documented() {
         let example = "# Optional: error reporting\n# SENTRY_DSN=\n#export DEBUG=1\n# Note: see https://x.test/?a=b\n";
         let src = "process.env.SENTRY_DSN;\nprocess.env.DEBUG;\nprocess.env.NEW!;\n";
@@ -848,6 +877,7 @@ mod tests {
             &Settings::default(),
             "",
             ExampleOptions::default(),
+            &|_| false,
         );
         assert!(updates.is_empty());
         assert!(
@@ -970,7 +1000,7 @@ mod tests {
                 let files = [(".env.example", example.as_str()), ("a.ts", src.as_str())];
                 let project = project_of(&files);
                 let options = ExampleOptions { prune, ..ExampleOptions::default() };
-                let (updates, refusals) = plan_examples(&project, &Settings::default(), "", options);
+                let (updates, refusals) = plan_examples(&project, &Settings::default(), "", options, &|_| false);
                 prop_assert!(refusals.is_empty(), "{refusals:?}");
                 let Some(u) = updates.first() else { return Ok(()) };
                 let before = entries(example.as_bytes());
@@ -994,7 +1024,7 @@ mod tests {
                 let out = String::from_utf8(u.output.clone()).unwrap();
                 let files2 = [(".env.example", out.as_str()), ("a.ts", src.as_str())];
                 let project2 = project_of(&files2);
-                let (again, _) = plan_examples(&project2, &Settings::default(), "", options);
+                let (again, _) = plan_examples(&project2, &Settings::default(), "", options, &|_| false);
                 prop_assert!(again.iter().all(|u| !u.changed()), "{:?}", again);
             }
         }
