@@ -1387,3 +1387,35 @@ fn example_and_check_agree_on_per_file_ignores() {
     let check = envlint(dir.path(), &["check", "--select", "missing-in-example"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
 }
+
+#[test]
+fn init_writes_env_local_in_a_framework_project() {
+    let dir = repo(&[
+        (
+            "package.json",
+            b"{\"dependencies\": {\"next\": \"15.0.0\"}}\n",
+        ),
+        (".env.example", b"DATABASE_URL=\n"),
+    ]);
+    let root = dir.path();
+    let run = envlint(root, &["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Created .env.local (mode 0600)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!root.join(".env").exists());
+    assert_mode(&root.join(".env.local"), 0o600);
+    assert!(read(root, ".gitignore").lines().any(|l| l == ".env.local"));
+    let other = envlint(root, &["init", "--file", ".env"]);
+    assert_eq!(other.code, 0, "{}", other.stderr);
+    assert!(root.join(".env").exists());
+    let bad = envlint(root, &["init", "--file", "sub/.env"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("give a file name in the folder"),
+        "{}",
+        bad.stderr
+    );
+}

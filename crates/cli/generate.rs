@@ -473,6 +473,21 @@ fn required_but_empty(cli: &Cli, dir: &Path, bytes: &[u8]) -> Result<Vec<(String
     Ok(out)
 }
 
+/// The file a developer's private values go in: `.env.local` where a JavaScript framework
+/// loads it and treats `.env` as committed defaults (Next.js, Vite, Nuxt, Create React App
+/// all document `.env*.local` as the git-ignored one), else `.env`.
+fn private_env_name(dir: &Path) -> &'static str {
+    let manifest = std::fs::read_to_string(dir.join("package.json")).unwrap_or_default();
+    let framework = ["\"next\"", "\"vite\"", "\"nuxt\"", "\"react-scripts\""]
+        .iter()
+        .any(|dep| manifest.contains(dep));
+    if framework {
+        ".env.local"
+    } else {
+        ".env"
+    }
+}
+
 /// A new `.env`: the example's bytes under a two-line header (after the BOM, if any).
 fn new_env_text(example: &Document, example_name: &str) -> Vec<u8> {
     let src = example.to_bytes();
@@ -555,8 +570,18 @@ pub(crate) fn init(
     path: Option<&Path>,
     add_missing: bool,
     diff: bool,
+    file: Option<&str>,
 ) -> Result<u8, Fatal> {
     let dir = folder_arg(path, "init")?;
+    let name = match file {
+        Some(n) if n.is_empty() || n.contains(['/', '\\']) || Role::of(n) == Role::Example => {
+            return Err(Fatal(format!(
+                "--file {n:?}: give a file name in the folder, such as .env or .env.local (not an example)"
+            )))
+        }
+        Some(n) => n.to_owned(),
+        None => private_env_name(&dir).to_owned(),
+    };
     let Some(example_path) = example_in(&dir) else {
         // A monorepo root: name the apps that have one.
         let paths = vec![dir.clone()];
@@ -601,7 +626,7 @@ pub(crate) fn init(
             "{example_shown}: line {line} does not parse; fix it first (`envlint check {example_shown}` shows why)"
         )));
     }
-    let target = dir.join(".env");
+    let target = dir.join(&name);
     let target_path = target.clone();
     let shown = shown_path(&target);
     let mut pending = Vec::new();

@@ -108,12 +108,16 @@ enum Command {
     Init {
         /// The project folder, or one app of a monorepo (default: the current folder).
         path: Option<PathBuf>,
-        /// When .env exists: append the keys of the example it lacks, each marked to fill in.
+        /// When the file exists: append the keys of the example it lacks, each marked to fill in.
         #[arg(long)]
         add_missing: bool,
         /// Print the changes as a unified diff and write nothing (exit 1 if there are any).
         #[arg(long)]
         diff: bool,
+        /// The file to create (default: `.env`, or `.env.local` next to a package.json that
+        /// uses Next.js, Vite, Nuxt or Create React App, where `.env` holds committed defaults).
+        #[arg(long, value_name = "NAME")]
+        file: Option<String>,
     },
     /// Print what dotenvy would load from FILE (values included).
     Parse {
@@ -193,7 +197,8 @@ fn main() -> ExitCode {
             path,
             add_missing,
             diff,
-        } => generate::init(&cli, path.as_deref(), *add_missing, *diff),
+            file,
+        } => generate::init(&cli, path.as_deref(), *add_missing, *diff, file.as_deref()),
         Command::Parse { file, no_env } => parse(&cli, file, *no_env),
         Command::Refs {
             paths,
