@@ -405,21 +405,7 @@ impl<'s> Scanner<'s> {
 
     /// An identifier whose nearest declaration binds it to the process object.
     fn is_process_alias(&self, node: Node) -> bool {
-        let name = self.text(node);
-        if !self.process_aliases.iter().any(|(n, _)| n == name) {
-            return false;
-        }
-        let mut cur = node.parent();
-        while let Some(n) = cur {
-            if is_scope(n.kind()) && self.declares(n, name) {
-                return self
-                    .process_aliases
-                    .iter()
-                    .any(|(a, scope)| a == name && *scope == n.id());
-            }
-            cur = n.parent();
-        }
-        false
+        self.resolves_to(node, &self.process_aliases)
     }
 
     /// An environment object: direct, or an identifier whose nearest declaration aliases one.
@@ -428,21 +414,20 @@ impl<'s> Scanner<'s> {
         if self.is_direct_env(node) {
             return true;
         }
-        if node.kind() != "identifier" {
-            return false;
-        }
+        node.kind() == "identifier" && self.resolves_to(node, &self.aliases)
+    }
+
+    /// Whether identifier `node` names one of `aliases` (name, declaring scope): the nearest
+    /// scope declaring the name decides, the alias's own or a shadowing one.
+    fn resolves_to(&self, node: Node, aliases: &[(String, usize)]) -> bool {
         let name = self.text(node);
-        if !self.aliases.iter().any(|(n, _)| n == name) {
+        if !aliases.iter().any(|(n, _)| n == name) {
             return false;
         }
-        // The nearest scope declaring the name decides: an alias's own, or a shadowing one.
         let mut cur = node.parent();
         while let Some(n) = cur {
             if is_scope(n.kind()) && self.declares(n, name) {
-                return self
-                    .aliases
-                    .iter()
-                    .any(|(a, scope)| a == name && *scope == n.id());
+                return aliases.iter().any(|(a, scope)| a == name && *scope == n.id());
             }
             cur = n.parent();
         }
