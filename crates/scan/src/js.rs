@@ -427,7 +427,9 @@ impl<'s> Scanner<'s> {
         let mut cur = node.parent();
         while let Some(n) = cur {
             if is_scope(n.kind()) && self.declares(n, name) {
-                return aliases.iter().any(|(a, scope)| a == name && *scope == n.id());
+                return aliases
+                    .iter()
+                    .any(|(a, scope)| a == name && *scope == n.id());
             }
             cur = n.parent();
         }
