@@ -23,7 +23,7 @@ A repository with `process.env.DATABASE_URL` in `src/` and no `.env.example`.
 
 ## Fix
 Create `.env.example` at the root (or next to the code in a monorepo) listing every variable
-without real values. `envlint example` will write it (issue 5).
+without real values. `envlint example` writes it from the code (`--diff` to see it first).
 "##,
     file: None,
     line: None,
@@ -60,7 +60,10 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                     if unique.len() == 1 { "" } else { "s" }
                 ),
             )
-            .help(format!("create .env.example listing {}", unique.join(", "))),
+            .help(format!(
+                "create .env.example listing {} (`envlint example` writes it)",
+                unique.join(", ")
+            )),
         });
     }
 }
