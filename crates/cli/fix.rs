@@ -276,19 +276,10 @@ fn project_fixes(
                 })
                 .collect();
             match generate::plan_gitignore(&repo, &wishes) {
-                Ok((edit, refused)) => {
-                    result.errors.extend(refused);
-                    if let Some(edit) = edit {
-                        let old = edit.original.as_deref().unwrap_or_default();
-                        result.ignore_lines = String::from_utf8_lossy(
-                            edit.output.get(old.len()..).unwrap_or_default(),
-                        )
-                        .lines()
-                        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-                        .map(str::to_owned)
-                        .collect();
-                        pending.push(edit);
-                    }
+                Ok(plan) => {
+                    result.errors.extend(plan.refused);
+                    result.ignore_lines = plan.lines;
+                    pending.extend(plan.edit);
                 }
                 Err(e) => result.errors.push(e),
             }

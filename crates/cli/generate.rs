@@ -253,8 +253,9 @@ pub(crate) fn example(
     if !cli.quiet && cli.format != Format::Json {
         if let Some(repo) = Repo::discover(&dir) {
             for u in &updates {
-                let ignored =
-                    in_repo(&repo, Path::new(&u.path)).is_some_and(|rel| repo.is_ignored(&rel));
+                let ignored = repo
+                    .relative(Path::new(&u.path))
+                    .is_some_and(|rel| repo.is_ignored(&rel));
                 if ignored {
                     eprintln!(
                         "note: git ignores {}, so a fresh clone will not get it; `envlint fix` adds `!{}` to .gitignore",
@@ -285,23 +286,6 @@ pub(crate) fn example(
     })
 }
 
-/// `path` (which may not exist yet) relative to the repository root, `/`-separated.
-fn in_repo(repo: &Repo, path: &Path) -> Option<String> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let dir = std::fs::canonicalize(parent).ok()?;
-    let rel = dir.strip_prefix(&repo.root).ok()?;
-    let name = path.file_name()?.to_string_lossy();
-    let rel = rel.to_string_lossy().replace('\\', "/");
-    Some(if rel.is_empty() {
-        name.into_owned()
-    } else {
-        format!("{rel}/{name}")
-    })
-}
-
 /// What a `.gitignore` edit is for.
 pub(crate) struct IgnoreWish {
     /// The file, relative to the repository root.
@@ -312,12 +296,19 @@ pub(crate) struct IgnoreWish {
     pub(crate) ignore: bool,
 }
 
+/// What [`plan_gitignore`] decided.
+pub(crate) struct GitignorePlan {
+    /// The new root `.gitignore`, when it changes.
+    pub(crate) edit: Option<Pending>,
+    /// The pattern lines it adds (comments left out), for messages.
+    pub(crate) lines: Vec<String>,
+    /// Wishes a root line cannot grant, with the reason.
+    pub(crate) refused: Vec<String>,
+}
+
 /// Lines for the root `.gitignore` that give every wish, checked with git's rules. Wishes a
 /// root line cannot grant are refused with the reason.
-pub(crate) fn plan_gitignore(
-    repo: &Repo,
-    wishes: &[IgnoreWish],
-) -> Result<(Option<Pending>, Vec<String>), String> {
+pub(crate) fn plan_gitignore(repo: &Repo, wishes: &[IgnoreWish]) -> Result<GitignorePlan, String> {
     let path = repo.root.join(".gitignore");
     let original = match std::fs::read(&path) {
         Ok(b) => Some(b),
@@ -337,6 +328,24 @@ pub(crate) fn plan_gitignore(
         None => String::new(),
     };
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The patterns for some wishes: file names to ignore, `!name` to stop ignoring.
+    let patterns = |wishes: &[&IgnoreWish], ignore: bool| {
+        let mut v: Vec<String> = wishes
+            .iter()
+            .filter(|w| w.ignore == ignore)
+            .map(|w| {
+                let name = w.rel.rsplit('/').next().unwrap_or(&w.rel);
+                if ignore {
+                    name.to_owned()
+                } else {
+                    format!("!{name}")
+                }
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
     let build = |wishes: &[&IgnoreWish]| -> String {
         let mut out = text.clone();
         let mut block = |comment: &str, lines: Vec<String>| {
@@ -356,30 +365,13 @@ pub(crate) fn plan_gitignore(
                 out.push_str(eol);
             }
         };
-        let names = |ignore: bool| {
-            let mut v: Vec<String> = wishes
-                .iter()
-                .filter(|w| w.ignore == ignore)
-                .map(|w| {
-                    let name = w.rel.rsplit('/').next().unwrap_or(&w.rel);
-                    if ignore {
-                        name.to_owned()
-                    } else {
-                        format!("!{name}")
-                    }
-                })
-                .collect();
-            v.sort();
-            v.dedup();
-            v
-        };
         block(
             "# Local env files hold secrets: git must not publish them (added by envlint).",
-            names(true),
+            patterns(wishes, true),
         );
         block(
             "# Env examples document the variables: keep them in git (added by envlint).",
-            names(false),
+            patterns(wishes, false),
         );
         out
     };
@@ -411,14 +403,26 @@ pub(crate) fn plan_gitignore(
             shown_path(&path)
         ));
     }
-    let pending = (new_text != text).then(|| Pending {
+    let changed = new_text != text;
+    let lines = if changed {
+        let mut lines = patterns(&wanted, true);
+        lines.extend(patterns(&wanted, false));
+        lines
+    } else {
+        Vec::new()
+    };
+    let edit = changed.then(|| Pending {
         shown: shown_path(&path),
         path,
         original,
         output: new_text.into_bytes(),
         mode: 0o644,
     });
-    Ok((pending, refused))
+    Ok(GitignorePlan {
+        edit,
+        lines,
+        refused,
+    })
 }
 
 /// The example file in `dir` that `init` copies: `.env.example` first, then its kin.
@@ -430,13 +434,9 @@ fn example_in(dir: &Path) -> Option<PathBuf> {
 }
 
 fn first_error_line(doc: &Document) -> Option<usize> {
-    doc.errors().next().map(|e| {
-        doc.to_bytes()[..e.at.start as usize]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    })
+    doc.errors()
+        .next()
+        .map(|e| doc.line_number(e.at.start as usize))
 }
 
 /// Keys of the env file `bytes` whose value is empty while code under `dir` reads them as
@@ -463,9 +463,7 @@ fn required_but_empty(cli: &Cli, dir: &Path, bytes: &[u8]) -> Result<Vec<(String
             {
                 continue;
             }
-            let line = src
-                .line_starts
-                .partition_point(|&s| s as usize <= r.span.start);
+            let line = src.line_of(r.span.start);
             out.push((r.name.clone(), format!("{}:{line}", src.path)));
         }
     }
@@ -671,10 +669,11 @@ pub(crate) fn init(
     // Git must ignore the file (and should not track it).
     let mut notes = Vec::new();
     let mut refusals = Vec::new();
+    let mut ignore_lines: Vec<String> = Vec::new();
     match Repo::discover(&dir) {
         None => notes.push("not in a git repository: no .gitignore to update".to_owned()),
         Some(repo) => {
-            let rel = in_repo(&repo, &target_path);
+            let rel = repo.relative(&target_path);
             if let Some(rel) = rel {
                 if repo.is_tracked(&rel) {
                     notes.push(format!(
@@ -687,10 +686,10 @@ pub(crate) fn init(
                         shown: shown.clone(),
                         ignore: true,
                     };
-                    let (edit, refused) =
-                        plan_gitignore(&repo, std::slice::from_ref(&wish)).map_err(Fatal)?;
-                    refusals.extend(refused);
-                    pending.extend(edit);
+                    let plan = plan_gitignore(&repo, std::slice::from_ref(&wish)).map_err(Fatal)?;
+                    refusals.extend(plan.refused);
+                    ignore_lines = plan.lines;
+                    pending.extend(plan.edit);
                 }
             }
         }
@@ -742,14 +741,8 @@ pub(crate) fn init(
                 list(&missing)
             );
         }
-        for p in pending.iter().filter(|p| p.shown.ends_with(".gitignore")) {
-            let old = p.original.as_deref().unwrap_or_default();
-            let added = String::from_utf8_lossy(p.output.get(old.len()..).unwrap_or_default())
-                .lines()
-                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-                .collect::<Vec<_>>()
-                .join(", ");
-            eprintln!("Added to {}: {added}", p.shown);
+        if let Some(p) = pending.iter().find(|p| p.path.ends_with(".gitignore")) {
+            eprintln!("Added to {}: {}", p.shown, ignore_lines.join(", "));
         }
         if !to_fill.is_empty() {
             let shown_list: Vec<String> = to_fill

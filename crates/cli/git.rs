@@ -63,9 +63,19 @@ impl Repo {
         None
     }
 
-    /// The path relative to the root, `/`-separated (`None` outside the repository).
+    /// The path relative to the root, `/`-separated (`None` outside the repository). The
+    /// file need not exist yet (one about to be created): then its folder is resolved.
     pub(crate) fn relative(&self, path: &Path) -> Option<String> {
-        let abs = std::fs::canonicalize(path).ok()?;
+        let abs = match std::fs::canonicalize(path) {
+            Ok(abs) => abs,
+            Err(_) => {
+                let parent = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                std::fs::canonicalize(parent).ok()?.join(path.file_name()?)
+            }
+        };
         let rel = abs.strip_prefix(&self.root).ok()?;
         Some(rel.to_string_lossy().replace('\\', "/"))
     }

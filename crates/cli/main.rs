@@ -682,7 +682,7 @@ fn build_project(
                 refs: found.scan.refs,
                 dynamic: found.scan.dynamic,
                 directives: found.directives,
-                line_starts: found.line_starts,
+                lines: found.lines,
                 secrets: found.secrets,
             });
         }

@@ -212,7 +212,7 @@ pub(crate) fn stats_note(stats: &Stats) -> Option<String> {
 pub(crate) struct ProjectScan {
     pub(crate) scan: Scan,
     pub(crate) directives: Vec<envlint_scan::Directive>,
-    pub(crate) line_starts: Vec<u32>,
+    pub(crate) lines: LineIndex,
     pub(crate) secrets: Vec<envlint_core::secret::Hit>,
 }
 
@@ -251,9 +251,7 @@ pub(crate) fn scan_project_source(
     Some(ProjectScan {
         scan,
         directives: envlint_scan::directives(text),
-        line_starts: std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', &bytes).map(|i| (i + 1) as u32))
-            .collect(),
+        lines: LineIndex::new(&bytes),
         secrets: hits,
     })
 }

@@ -106,14 +106,6 @@ fn relative<'a>(path: &'a str, dir: &str) -> &'a str {
     }
 }
 
-/// Whether a value must not be copied into a committed file.
-fn could_be_secret(key: &str, value: &str) -> bool {
-    crate::secret::detect(Some(key), value).is_some()
-        || (crate::secret::is_secret_name(key)
-            && !value.trim().is_empty()
-            && !crate::secret::is_placeholder(value))
-}
-
 /// The example a source file's missing keys go to: its governing example (`.env.example`
 /// preferred when a folder has several), or a new `.env.example` in the nearest folder at
 /// or above it (and at or below `root`) that holds a developer's env file, else in `root`.
@@ -205,7 +197,7 @@ pub fn plan_examples(
                 entry.default = r.default.clone().filter(|d| {
                     d.chars().count() <= MAX_DEFAULT
                         && !d.contains(['\n', '\r'])
-                        && !could_be_secret(&r.name, d)
+                        && !crate::secret::could_be_secret(&r.name, d)
                 });
             }
         }
@@ -315,7 +307,7 @@ fn local_value(project: &Project, dir: &str, key: &str) -> Option<String> {
     locals
         .iter()
         .find_map(|f| f.doc.value_of(key))
-        .filter(|v| !could_be_secret(key, v))
+        .filter(|v| !crate::secret::could_be_secret(key, v))
         .map(str::to_owned)
 }
 
@@ -463,11 +455,7 @@ fn update(
 ) -> Result<ExampleUpdate, String> {
     let doc = &file.doc;
     if let Some(e) = doc.errors().next() {
-        let line = doc.to_bytes()[..e.at.start as usize]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = doc.line_number(e.at.start as usize);
         return Err(format!(
             "line {line} does not parse ({}); fix it first (envlint check shows it), not editing",
             e.kind

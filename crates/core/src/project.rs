@@ -99,13 +99,9 @@ impl EnvFile {
 
     /// Whether any value looks like a credential, or a secret-named key has a value.
     pub fn holds_secrets(&self) -> bool {
-        self.doc.entries().any(|e| {
-            let (key, value) = (e.key(&self.doc), e.value(&self.doc));
-            crate::secret::detect(Some(key), value).is_some()
-                || (crate::secret::is_secret_name(key)
-                    && !value.is_empty()
-                    && !crate::secret::is_placeholder(value))
-        })
+        self.doc
+            .entries()
+            .any(|e| crate::secret::could_be_secret(e.key(&self.doc), e.value(&self.doc)))
     }
 
     /// Whether git publishing this file is a problem: it holds values, and it is not a
@@ -127,22 +123,24 @@ pub struct SourceFile {
     pub dynamic: Vec<DynamicRead>,
     /// `envlint: ignore` directives in the file.
     pub directives: Vec<envlint_scan::Directive>,
-    /// 0-based line of each byte offset's line start (for directives).
-    pub line_starts: Vec<u32>,
+    /// Where its lines start (for directives and `path:line` in messages).
+    pub lines: crate::LineIndex,
     /// Credentials written in the file (see [`crate::secret::scan_text`]).
     pub secrets: Vec<crate::secret::Hit>,
 }
 
 impl SourceFile {
+    /// The 1-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line(offset) + 1
+    }
+
     /// Whether a directive suppresses `rule` at byte `offset`.
     pub fn suppressed(&self, offset: usize, rule: &str) -> bool {
         if self.directives.is_empty() {
             return false;
         }
-        let line = self
-            .line_starts
-            .partition_point(|&s| s as usize <= offset)
-            .saturating_sub(1);
+        let line = self.lines.line(offset);
         self.directives.iter().any(|d| {
             (d.line == line || d.line + 1 == line)
                 && d.rules.as_ref().is_none_or(|r| r.iter().any(|x| x == rule))

@@ -47,6 +47,14 @@ pub fn detect(name: Option<&str>, value: &str) -> Option<Finding> {
 
 const GENERATED: &str = "a generated secret (a long random value under a secret name)";
 
+/// Whether `value`, bound to `key`, may be a credential: a format [`detect`] knows, or any
+/// real value (not empty, not a placeholder) under a secret name. What may not be copied
+/// into a committed file, and what makes a committed file private.
+pub fn could_be_secret(key: &str, value: &str) -> bool {
+    detect(Some(key), value).is_some()
+        || (is_secret_name(key) && !value.trim().is_empty() && !is_placeholder(value))
+}
+
 /// Names that say "this is a credential".
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();

@@ -444,6 +444,13 @@ impl Document {
         self.get(key).map(|e| e.value(self))
     }
 
+    /// The 1-based physical line holding byte `offset` (for one-off messages; renderers
+    /// index line starts once instead).
+    pub fn line_number(&self, offset: usize) -> usize {
+        let b = self.src.bytes();
+        memchr::memchr_iter(b'\n', &b[..offset.min(b.len())]).count() + 1
+    }
+
     /// Whether the file ends with a line terminator (or is empty).
     pub fn ends_with_newline(&self) -> bool {
         let b = self.src.bytes();

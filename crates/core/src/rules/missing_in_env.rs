@@ -66,9 +66,7 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         };
         let dir = folder(&example.path);
         for r in src.refs.iter().filter(|r| r.kind == Kind::Required) {
-            let line = src
-                .line_starts
-                .partition_point(|&s| s as usize <= r.span.start);
+            let line = src.line_of(r.span.start);
             required
                 .entry(dir)
                 .or_default()

@@ -299,9 +299,7 @@ pub(crate) mod test_support {
                     refs: scan.refs,
                     dynamic: scan.dynamic,
                     directives: envlint_scan::directives(text),
-                    line_starts: std::iter::once(0)
-                        .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
-                        .collect(),
+                    lines: crate::LineIndex::new(text.as_bytes()),
                     secrets: crate::secret::scan_text(text),
                 });
             } else {
