@@ -18,8 +18,8 @@ use serde_json::json;
 
 use crate::render::{self, Human};
 use crate::{
-    build_project, color, default_paths, emit, generate, git, git_facts, read_env_file,
-    render_file, setup, shown_path, Cli, Fatal, Format, Setup, Shown, Stdout, Tally,
+    build_project, color, default_paths, emit, generate, git_facts, read_env_file, render_file,
+    setup, shown_path, Cli, Fatal, Format, Setup, Shown, Stdout, Tally,
 };
 
 pub(crate) fn fix(
@@ -209,7 +209,7 @@ fn project_fixes(
             }
         })
         .collect();
-    let git = git_facts(paths, settings, &env_files);
+    let (git, repo) = git_facts(paths, settings, &env_files).unzip();
     let (project, _) = build_project(paths, setup, env_files, git, false);
     if on("missing-in-example") {
         for dir in paths.iter().filter(|p| p.is_dir()) {
@@ -242,7 +242,7 @@ fn project_fixes(
             }
         }
     }
-    if project.git.is_some() {
+    if let Some(repo) = repo {
         // The findings as `check` reports them (per-file ignores included).
         let mut wanted: Vec<(String, bool)> = Vec::new();
         let ignored = |path: &str| {
@@ -260,14 +260,11 @@ fn project_fixes(
                 "env-tracked" if !ignored(&d.path) => true,
                 _ => continue,
             };
-            let mut one = vec![d.diagnostic];
-            setup.per_file.filter(&d.path, &mut one);
-            if !one.is_empty() {
+            if !setup.per_file.silences(&d.path, d.diagnostic.rule) {
                 wanted.push((d.path, ignore));
             }
         }
-        let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
-        if let (false, Some(repo)) = (wanted.is_empty(), git::Repo::discover(start)) {
+        if !wanted.is_empty() {
             let wishes: Vec<generate::IgnoreWish> = wanted
                 .into_iter()
                 .filter_map(|(shown, ignore)| {

@@ -515,14 +515,9 @@ fn missing_lines<'e>(example: &'e Document, env: &Document) -> Vec<(&'e str, &'e
         .iter()
         .filter_map(|l| match &l.kind {
             LineKind::Entry(e) => {
-                let key = e.key(example);
-                let start = if l.span.start == 0 && example.has_bom() {
-                    envlint_dotenv::BOM.len()
-                } else {
-                    l.span.start as usize
-                };
-                let end = l.span.end as usize - l.eol.len();
-                Some((key, &example.to_bytes()[start..end]))
+                let range = example.line_range(l);
+                let text = &example.to_bytes()[range.start..range.end - l.eol.len()];
+                Some((e.key(example), text))
             }
             _ => None,
         })

@@ -472,11 +472,9 @@ impl Tally {
                 Severity::Info => self.infos += 1,
             }
             // Project findings `envlint fix` repairs carry no per-file edit: they are fixed
-            // by planning the whole project (see `project_fixes`).
-            let project_fix = matches!(
-                d.rule,
-                "missing-in-example" | "env-not-ignored" | "example-ignored"
-            );
+            // by planning the whole project (see `fix::project_fixes`); their rules say so.
+            let project_fix =
+                envlint_core::rule(d.rule).is_some_and(|r| r.is_project() && r.fix == "safe");
             if project_fix
                 || d.fix
                     .as_ref()
@@ -607,9 +605,14 @@ fn render_source(
     }
 }
 
-/// Asks git about the env files, when a git rule is on. `None` (git rules skipped, with a
-/// note on stderr) when the first path is not inside a repository.
-fn git_facts(paths: &[PathBuf], settings: &Settings, env_files: &[EnvFile]) -> Option<GitFacts> {
+/// Asks git about the env files, when a git rule is on; also returns the repository (for
+/// `fix`, which edits its `.gitignore`). `None` (git rules skipped, with a note on stderr)
+/// when the first path is not inside a repository.
+fn git_facts(
+    paths: &[PathBuf],
+    settings: &Settings,
+    env_files: &[EnvFile],
+) -> Option<(GitFacts, git::Repo)> {
     const GIT_RULES: [&str; 3] = ["env-not-ignored", "env-tracked", "example-ignored"];
     if !GIT_RULES.iter().any(|id| settings.is_enabled(id)) {
         return None;
@@ -631,7 +634,7 @@ fn git_facts(paths: &[PathBuf], settings: &Settings, env_files: &[EnvFile]) -> O
             facts.tracked.insert(file.path.clone());
         }
     }
-    Some(facts)
+    Some((facts, repo))
 }
 
 /// Scans the source files under `paths` into a [`Project`] with `env_files`: returns it and
@@ -709,7 +712,7 @@ fn project_findings(
     if !on {
         return (env_files, by_path, 0);
     }
-    let git = git_facts(paths, settings, &env_files);
+    let git = git_facts(paths, settings, &env_files).map(|(facts, _)| facts);
     let secrets = settings.is_enabled("hardcoded-secret");
     let (project, sources) = build_project(paths, setup, env_files, git, secrets);
     for d in lint_project(&project, settings) {

@@ -492,13 +492,7 @@ fn update(
         };
         let key = e.key(doc);
         if removing.contains(key) {
-            // The BOM belongs to the first line's span; it stays.
-            let start = if l.span.start == 0 && doc.has_bom() {
-                envlint_dotenv::BOM.len()
-            } else {
-                l.span.start as usize
-            };
-            edits.push(TextEdit::delete(start..l.span.end as usize));
+            edits.push(TextEdit::delete(doc.line_range(l)));
         } else if let Some(p) = prefix(key) {
             family_end.insert(p, l.span.end as usize);
         }

@@ -444,6 +444,17 @@ impl Document {
         self.get(key).map(|e| e.value(self))
     }
 
+    /// The bytes of `line` that belong to it as a line: its span without the BOM (which the
+    /// first line's span holds, and which no line edit may remove or copy).
+    pub fn line_range(&self, line: &Line) -> Range<usize> {
+        let start = if line.span.start == 0 && self.has_bom {
+            crate::BOM.len()
+        } else {
+            line.span.start as usize
+        };
+        start..line.span.end as usize
+    }
+
     /// The 1-based physical line holding byte `offset` (for one-off messages; renderers
     /// index line starts once instead).
     pub fn line_number(&self, offset: usize) -> usize {

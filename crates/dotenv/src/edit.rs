@@ -227,15 +227,7 @@ impl Document {
             .lines
             .iter()
             .filter(|l| matches!(&l.kind, LineKind::Entry(e) if e.key(self) == key))
-            .map(|l| {
-                // The BOM belongs to the first line's span; never delete it with the line.
-                let start = if l.span.start == 0 && self.has_bom {
-                    crate::BOM.len()
-                } else {
-                    l.span.start as usize
-                };
-                TextEdit::delete(start..l.span.end as usize)
-            })
+            .map(|l| TextEdit::delete(self.line_range(l)))
             .collect();
         if edits.is_empty() {
             return Err(EditError::NoSuchKey(key.to_owned()));

@@ -37,11 +37,7 @@ that reads the key).
             return;
         };
         let start = e.export_span(ctx.doc).map_or(e.key.start, |s| s.start) as usize;
-        let indent_start = if line.span.start == 0 && ctx.doc.has_bom() {
-            3
-        } else {
-            line.span.start as usize
-        };
+        let indent_start = ctx.doc.line_range(line).start;
         if start > indent_start {
             let key = e.key(ctx.doc);
             out.push(
