@@ -439,14 +439,17 @@ fn first_error_line(doc: &Document) -> Option<usize> {
         .map(|e| doc.line_number(e.at.start as usize))
 }
 
-/// Keys of the env file `bytes` whose value is empty while code under `dir` reads them as
+/// Keys of the env file `env` whose value is empty while code under `dir` reads them as
 /// required, each with the first such read as `path:line`.
-fn required_but_empty(cli: &Cli, dir: &Path, bytes: &[u8]) -> Result<Vec<(String, String)>, Fatal> {
-    let env = Document::parse(bytes.to_vec(), &ParseOptions::isolated());
+fn required_but_empty(
+    cli: &Cli,
+    dir: &Path,
+    env: &Document,
+) -> Result<Vec<(String, String)>, Fatal> {
     let empty: std::collections::HashSet<&str> = env
         .entries()
-        .filter(|e| e.value(&env).trim().is_empty())
-        .map(|e| e.key(&env))
+        .filter(|e| e.value(env).trim().is_empty())
+        .map(|e| e.key(env))
         .collect();
     if empty.is_empty() {
         return Ok(Vec::new());
@@ -531,7 +534,7 @@ fn append_missing(
     env: &Document,
     lines: &[(&str, &[u8])],
     example_name: &str,
-) -> Result<Vec<u8>, String> {
+) -> Result<Document, String> {
     let eol = env.line_ending();
     let mut text = String::new();
     if !env.ends_with_newline() {
@@ -549,12 +552,12 @@ fn append_missing(
     }
     let mut out = env.to_bytes().to_vec();
     out.extend_from_slice(text.as_bytes());
-    let check = Document::parse(out.clone(), &ParseOptions::isolated());
+    let check = Document::parse(out, &ParseOptions::isolated());
     let defined: std::collections::HashSet<&str> = check.entries().map(|e| e.key(&check)).collect();
     if check.errors().next().is_some() || lines.iter().any(|(k, _)| !defined.contains(k)) {
         return Err("the added lines would not read back as written".to_owned());
     }
-    Ok(out)
+    Ok(check)
 }
 
 /// `envlint init [PATH]`.
@@ -620,22 +623,25 @@ pub(crate) fn init(
         )));
     }
     let target = dir.join(&name);
-    let target_path = target.clone();
     let shown = shown_path(&target);
     let mut pending = Vec::new();
     let mut added_keys: Vec<String> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
     let created = !target.exists();
+    // The env file as it will be (to tell the newcomer what is left to fill in).
+    let final_env: Document;
     if created {
         added_keys = example
             .entries()
             .map(|e| e.key(&example).to_owned())
             .collect();
+        let output = new_env_text(&example, &example_name);
+        final_env = Document::parse(output.clone(), &ParseOptions::isolated());
         pending.push(Pending {
-            path: target,
+            path: target.clone(),
             shown: shown.clone(),
             original: None,
-            output: new_env_text(&example, &example_name),
+            output,
             mode: 0o600,
         });
     } else {
@@ -643,23 +649,26 @@ pub(crate) fn init(
         let env = Document::parse(bytes, &ParseOptions::isolated());
         let lines = missing_lines(&example, &env);
         missing = lines.iter().map(|(k, _)| (*k).to_owned()).collect();
-        if add_missing && !lines.is_empty() {
+        final_env = if add_missing && !lines.is_empty() {
             if let Some(line) = first_error_line(&env) {
                 return Err(Fatal(format!(
                     "{shown}: line {line} does not parse; fix it first, not editing"
                 )));
             }
-            let output = append_missing(&env, &lines, &example_name)
+            let appended = append_missing(&env, &lines, &example_name)
                 .map_err(|why| Fatal(format!("{shown}: {why}; not editing")))?;
             added_keys = missing.clone();
             pending.push(Pending {
-                path: target,
+                path: target.clone(),
                 shown: shown.clone(),
                 original: Some(env.to_bytes().to_vec()),
-                output,
+                output: appended.to_bytes().to_vec(),
                 mode: 0o600,
             });
-        }
+            appended
+        } else {
+            env
+        };
     }
     // Git must ignore the file (and should not track it).
     let mut notes = Vec::new();
@@ -668,7 +677,7 @@ pub(crate) fn init(
     match Repo::discover(&dir) {
         None => notes.push("not in a git repository: no .gitignore to update".to_owned()),
         Some(repo) => {
-            let rel = repo.relative(&target_path);
+            let rel = repo.relative(&target);
             if let Some(rel) = rel {
                 if repo.is_tracked(&rel) {
                     notes.push(format!(
@@ -705,15 +714,7 @@ pub(crate) fn init(
         }
     }
     // What the newcomer must fill in: empty values the code requires.
-    let final_env: Option<Vec<u8>> = pending
-        .iter()
-        .find(|p| p.path == target_path)
-        .map(|p| p.output.clone())
-        .or_else(|| std::fs::read(&target_path).ok());
-    let to_fill = match &final_env {
-        Some(bytes) => required_but_empty(cli, &dir, bytes)?,
-        None => Vec::new(),
-    };
+    let to_fill = required_but_empty(cli, &dir, &final_env)?;
     let human = cli.format != Format::Json && !cli.quiet;
     if human && !diff && write_errors.is_empty() {
         if created {
@@ -809,7 +810,7 @@ mod tests {
         );
         let out = append_missing(&env, &lines, ".env.example").unwrap();
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            String::from_utf8(out.into_bytes()).unwrap(),
             "C=3\n\n# TODO: fill in A (added from .env.example by `envlint init`)\nexport A='x' # note\n# TODO: fill in B (added from .env.example by `envlint init`)\nB=\"multi\nline\"\n"
         );
     }

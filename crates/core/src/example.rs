@@ -16,7 +16,9 @@ use envlint_dotenv::{encode_value, Document, LineKind, TextEdit};
 use envlint_scan::Kind;
 
 use crate::config::Settings;
-use crate::project::{folder, is_under, matches_pattern, EnvFile, FileDiagnostic, Project, Role};
+use crate::project::{
+    folder, is_under, key_prefix, matches_pattern, EnvFile, FileDiagnostic, Project, Role,
+};
 
 /// What `envlint example` may do besides adding keys.
 #[derive(Clone, Copy, Debug, Default)]
@@ -245,6 +247,7 @@ pub fn plan_examples(
                     export: false,
                     quote: None,
                 };
+                let keys: Keys<'_> = keys.iter().map(|(k, n)| (k.as_str(), n)).collect();
                 let (block, added) = block(&keys, eol, &fill);
                 text.push_str(eol);
                 text.push_str(&block);
@@ -330,10 +333,8 @@ fn unused_keys(project: &Project) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-/// The prefix a key shares with its family: `DATABASE` of `DATABASE_URL`.
-fn prefix(key: &str) -> Option<&str> {
-    crate::project::key_prefix(key)
-}
+/// Keys to add, by name (borrowed from the plan).
+type Keys<'a> = BTreeMap<&'a str, &'a Needed>;
 
 /// The comment line above an added key.
 fn comment(need: &Needed) -> String {
@@ -384,16 +385,11 @@ struct Fill<'a> {
 
 /// Keys under their comments; a run of keys with the same comment shares one, as a person
 /// would write it.
-fn entries_text(
-    members: &[&str],
-    keys: &BTreeMap<String, Needed>,
-    eol: &str,
-    fill: &Fill<'_>,
-) -> String {
+fn entries_text(members: &[&str], keys: &Keys<'_>, eol: &str, fill: &Fill<'_>) -> String {
     let mut text = String::new();
     let mut previous: Option<String> = None;
     for k in members {
-        let need = &keys[*k];
+        let need = keys[k];
         let c = comment(need);
         if previous.as_ref() != Some(&c) {
             text.push_str(&c);
@@ -408,18 +404,18 @@ fn entries_text(
 
 /// The keys as a block of groups (a prefix shared by two or more keys, else the folder of
 /// the first file reading it), groups separated by a blank line, each key under its comment.
-fn block(keys: &BTreeMap<String, Needed>, eol: &str, fill: &Fill<'_>) -> (String, Vec<String>) {
+fn block(keys: &Keys<'_>, eol: &str, fill: &Fill<'_>) -> (String, Vec<String>) {
     let mut prefix_count: BTreeMap<&str, usize> = BTreeMap::new();
     for k in keys.keys() {
-        if let Some(p) = prefix(k) {
+        if let Some(p) = key_prefix(k) {
             *prefix_count.entry(p).or_default() += 1;
         }
     }
     // Group id → (first file, keys).
     let mut groups: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
-    for (k, need) in keys {
+    for (&k, need) in keys {
         let first = need.files.iter().next().cloned().unwrap_or_default();
-        let id = match prefix(k) {
+        let id = match key_prefix(k) {
             Some(p) if prefix_count.get(p).copied().unwrap_or(0) >= 2 => format!("p:{p}"),
             _ => format!("d:{}", folder(&first)),
         };
@@ -493,21 +489,21 @@ fn update(
         let key = e.key(doc);
         if removing.contains(key) {
             edits.push(TextEdit::delete(doc.line_range(l)));
-        } else if let Some(p) = prefix(key) {
+        } else if let Some(p) = key_prefix(key) {
             family_end.insert(p, l.span.end as usize);
         }
     }
     if prune {
         removed = stale.to_vec();
     }
+    let all: Keys<'_> = keys.iter().map(|(k, n)| (k.as_str(), n)).collect();
     let mut anchors: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
-    let mut rest: BTreeMap<String, &Needed> = BTreeMap::new();
-    for (k, need) in keys {
-        let anchor = prefix(k).and_then(|p| family_end.get(p).copied());
-        match anchor {
+    let mut rest: Keys<'_> = BTreeMap::new();
+    for (&k, &need) in &all {
+        match key_prefix(k).and_then(|p| family_end.get(p).copied()) {
             Some(end) => anchors.entry(end).or_default().push(k),
             None => {
-                rest.insert(k.clone(), need);
+                rest.insert(k, need);
             }
         }
     }
@@ -518,7 +514,7 @@ fn update(
     }
     let mut anchored_at_end = false;
     for (at, members) in &anchors {
-        let text = entries_text(members, keys, eol, &fill);
+        let text = entries_text(members, &all, eol, &fill);
         added.extend(members.iter().map(|k| (*k).to_owned()));
         if *at == len {
             anchored_at_end = true;
@@ -528,19 +524,6 @@ fn update(
         }
     }
     if !rest.is_empty() {
-        let owned: BTreeMap<String, Needed> = rest
-            .into_iter()
-            .map(|(k, n)| {
-                (
-                    k,
-                    Needed {
-                        files: n.files.clone(),
-                        kind: n.kind,
-                        default: n.default.clone(),
-                    },
-                )
-            })
-            .collect();
         let last_blank = doc
             .lines()
             .last()
@@ -548,7 +531,7 @@ fn update(
         if anchored_at_end || !last_blank {
             tail.push_str(eol);
         }
-        let (text, more) = block(&owned, eol, &fill);
+        let (text, more) = block(&rest, eol, &fill);
         tail.push_str(&text);
         added.extend(more);
     }

@@ -368,13 +368,7 @@ impl<'s> Scanner<'s> {
                 .map_or("env", |a| self.text(a))
                 .to_owned();
             if let Some(program) = scope_of(node) {
-                if !self
-                    .aliases
-                    .iter()
-                    .any(|(a, s)| *a == local && *s == program.id())
-                {
-                    self.aliases.push((local, program.id()));
-                }
+                add_alias(&mut self.aliases, local, program.id());
             }
         }
     }
@@ -644,13 +638,7 @@ impl<'s> Scanner<'s> {
             // `const env = process.env` (or `p.env` for a process alias).
             if let Some(scope) = scope_of(node) {
                 let name = self.text(pattern).to_owned();
-                if !self
-                    .aliases
-                    .iter()
-                    .any(|(n, s)| *n == name && *s == scope.id())
-                {
-                    self.aliases.push((name, scope.id()));
-                }
+                add_alias(&mut self.aliases, name, scope.id());
             }
             return;
         }
@@ -662,13 +650,7 @@ impl<'s> Scanner<'s> {
             // `const p = process`: `p.env` is `process.env`.
             if let Some(scope) = scope_of(node) {
                 let name = self.text(pattern).to_owned();
-                if !self
-                    .process_aliases
-                    .iter()
-                    .any(|(n, s)| *n == name && *s == scope.id())
-                {
-                    self.process_aliases.push((name, scope.id()));
-                }
+                add_alias(&mut self.process_aliases, name, scope.id());
             }
             return;
         }
@@ -685,13 +667,7 @@ impl<'s> Scanner<'s> {
             });
             if binds_env {
                 if let Some(scope) = scope_of(node) {
-                    if !self
-                        .aliases
-                        .iter()
-                        .any(|(n, s)| n == "env" && *s == scope.id())
-                    {
-                        self.aliases.push(("env".to_owned(), scope.id()));
-                    }
+                    add_alias(&mut self.aliases, "env".to_owned(), scope.id());
                 }
             }
             return;
@@ -813,6 +789,13 @@ fn descendants(node: Node) -> Vec<Node> {
         stack.extend(n.children(&mut c));
     }
     out
+}
+
+/// Records `name` as an alias declared in `scope` (once).
+fn add_alias(aliases: &mut Vec<(String, usize)>, name: String, scope: usize) {
+    if !aliases.iter().any(|(n, s)| *n == name && *s == scope) {
+        aliases.push((name, scope));
+    }
 }
 
 /// `X || {}` / `X ?? {}` → `X`: a fallback object for an absent environment.
