@@ -152,6 +152,26 @@ fn list(keys: &[String]) -> String {
     s
 }
 
+/// `Created .env.example: added 2 keys (A, B); removed 1 key no code reads (C)`.
+fn written(path: &str, created: bool, added: &[String], removed: &[String]) -> String {
+    let mut line = format!("{} {path}", if created { "Created" } else { "Updated" });
+    if !added.is_empty() {
+        line.push_str(&format!(
+            ": added {} ({})",
+            plural(added.len(), "key", "keys"),
+            list(added)
+        ));
+    }
+    if !removed.is_empty() {
+        line.push_str(&format!(
+            "; removed {} no code reads ({})",
+            plural(removed.len(), "key", "keys"),
+            list(removed)
+        ));
+    }
+    line
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -169,37 +189,38 @@ pub(crate) fn example(
     let mut json_files = Vec::new();
     let mut changed = 0;
     let mut write_errors = Vec::new();
-    for u in &updates {
+    let human = !cli.quiet && cli.format != Format::Json;
+    let paths: Vec<String> = updates.iter().map(|u| u.path.clone()).collect();
+    for u in updates {
+        let created = u.original.is_none();
         let pending = Pending {
             path: PathBuf::from(&u.path),
             shown: u.path.clone(),
-            original: u.original.clone(),
-            output: u.output.clone(),
+            original: u.original,
+            output: u.output,
             mode: 0o644,
         };
-        if pending.changed() {
-            changed += 1;
-        }
+        let is_changed = pending.changed();
         if cli.format == Format::Json {
             json_files.push(json!({
                 "path": u.path,
-                "created": u.original.is_none(),
-                "changed": pending.changed(),
+                "created": created,
+                "changed": is_changed,
                 "added": u.added,
                 "removed": u.removed,
                 "unused": u.unused,
             }));
         }
-        let quiet_human = cli.quiet || cli.format == Format::Json;
-        if pending.changed() {
+        if is_changed {
+            changed += 1;
             if diff {
                 if cli.format != Format::Json {
                     emit(&pending.diff());
                 }
             } else if check {
-                if !quiet_human {
+                if human {
                     let mut what = Vec::new();
-                    if u.original.is_none() {
+                    if created {
                         what.push("does not exist".to_owned());
                     }
                     if !u.added.is_empty() {
@@ -210,37 +231,14 @@ pub(crate) fn example(
                     }
                     eprintln!("{}: out of date: {}", u.path, what.join("; "));
                 }
-            } else {
-                if let Err(e) = pending.apply() {
-                    write_errors.push(e);
-                    continue;
-                }
-                if !quiet_human {
-                    let verb = if u.original.is_none() {
-                        "Created"
-                    } else {
-                        "Updated"
-                    };
-                    let mut line = format!("{verb} {}", u.path);
-                    if !u.added.is_empty() {
-                        line.push_str(&format!(
-                            ": added {} ({})",
-                            plural(u.added.len(), "key", "keys"),
-                            list(&u.added)
-                        ));
-                    }
-                    if !u.removed.is_empty() {
-                        line.push_str(&format!(
-                            "; removed {} no code reads ({})",
-                            plural(u.removed.len(), "key", "keys"),
-                            list(&u.removed)
-                        ));
-                    }
-                    eprintln!("{line}");
-                }
+            } else if let Err(e) = pending.apply() {
+                write_errors.push(e);
+                continue;
+            } else if human {
+                eprintln!("{}", written(&u.path, created, &u.added, &u.removed));
             }
         }
-        if !u.unused.is_empty() && !quiet_human && !diff {
+        if !u.unused.is_empty() && human && !diff {
             eprintln!(
                 "note: {} lists {} no code reads: {} (remove with --prune)",
                 u.path,
@@ -250,17 +248,16 @@ pub(crate) fn example(
         }
     }
     // An example git ignores never reaches a fresh clone: say so (`envlint fix` repairs it).
-    if !cli.quiet && cli.format != Format::Json {
+    if human {
         if let Some(repo) = Repo::discover(&dir) {
-            for u in &updates {
+            for path in &paths {
                 let ignored = repo
-                    .relative(Path::new(&u.path))
+                    .relative(Path::new(path))
                     .is_some_and(|rel| repo.is_ignored(&rel));
                 if ignored {
                     eprintln!(
-                        "note: git ignores {}, so a fresh clone will not get it; `envlint fix` adds `!{}` to .gitignore",
-                        u.path,
-                        u.path.rsplit('/').next().unwrap_or(&u.path)
+                        "note: git ignores {path}, so a fresh clone will not get it; `envlint fix` adds `!{}` to .gitignore",
+                        path.rsplit('/').next().unwrap_or(path)
                     );
                 }
             }
