@@ -479,20 +479,13 @@ fn update(
     } else {
         HashSet::new()
     };
-    // One pass over the lines: the lines of pruned keys go, and each prefix family's last
-    // kept entry is noted (new keys of the family go after it).
-    let mut family_end: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // The lines of pruned keys go; new keys join their family after its last kept entry.
     for l in doc.lines() {
-        let LineKind::Entry(e) = &l.kind else {
-            continue;
-        };
-        let key = e.key(doc);
-        if removing.contains(key) {
+        if matches!(&l.kind, LineKind::Entry(e) if removing.contains(e.key(doc))) {
             edits.push(TextEdit::delete(doc.line_range(l)));
-        } else if let Some(p) = key_prefix(key) {
-            family_end.insert(p, l.span.end as usize);
         }
     }
+    let families = crate::project::Anchors::of(doc, &|k| removing.contains(k));
     if prune {
         removed = stale.to_vec();
     }
@@ -500,7 +493,7 @@ fn update(
     let mut anchors: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     let mut rest: Keys<'_> = BTreeMap::new();
     for (&k, &need) in &all {
-        match key_prefix(k).and_then(|p| family_end.get(p).copied()) {
+        match families.family_end(k) {
             Some(end) => anchors.entry(end).or_default().push(k),
             None => {
                 rest.insert(k, need);

@@ -335,41 +335,63 @@ impl EnvFile {
         })
     }
 
-    /// Where a missing `key` belongs in this (example) file: after the last entry sharing
-    /// its prefix (where `envlint example` puts it), else after the last line. For many
-    /// keys, build [`EnvFile::anchors`] once.
-    pub fn insertion_point(&self, key: &str) -> std::ops::Range<usize> {
-        self.anchors().for_key(key)
-    }
-
-    /// The insertion points of every prefix family, in one pass over the entries.
+    /// Where missing keys belong in this (example) file: after the last entry sharing their
+    /// prefix (where `envlint example` puts them), else after the last entry; computed in
+    /// one pass over the entries.
     pub fn anchors(&self) -> Anchors {
+        Anchors::of(&self.doc, &|_| false)
+    }
+}
+
+/// Where missing keys belong in an example: after the last entry of their prefix family,
+/// else after the last entry. One definition for the labels the rules show and the lines
+/// `envlint example` inserts, so the two never disagree.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    /// Family → (key span, end of line) of its last entry.
+    by_prefix: HashMap<String, (std::ops::Range<usize>, usize)>,
+    /// The key span of the last entry.
+    last: std::ops::Range<usize>,
+}
+
+impl Anchors {
+    /// The anchors of `doc`, leaving out the entries whose key `skip` names (keys about to
+    /// be removed).
+    pub fn of(doc: &Document, skip: &dyn Fn(&str) -> bool) -> Anchors {
         let mut anchors = Anchors::default();
-        for e in self.doc.entries() {
+        for line in doc.lines() {
+            let LineKind::Entry(e) = &line.kind else {
+                continue;
+            };
+            let key = e.key(doc);
+            if skip(key) {
+                continue;
+            }
             let span = e.key.range();
-            if let Some(p) = key_prefix(e.key(&self.doc)) {
-                anchors.by_prefix.insert(p.to_owned(), span.clone());
+            if let Some(p) = key_prefix(key) {
+                anchors
+                    .by_prefix
+                    .insert(p.to_owned(), (span.clone(), line.span.end as usize));
             }
             anchors.last = span;
         }
         anchors
     }
-}
 
-/// Where missing keys belong in an example, by prefix family (see [`EnvFile::anchors`]).
-#[derive(Debug, Default)]
-pub struct Anchors {
-    by_prefix: HashMap<String, std::ops::Range<usize>>,
-    last: std::ops::Range<usize>,
-}
-
-impl Anchors {
     /// The key span of the entry after which `key` belongs.
     pub fn for_key(&self, key: &str) -> std::ops::Range<usize> {
         key_prefix(key)
             .and_then(|p| self.by_prefix.get(p))
-            .unwrap_or(&self.last)
+            .map_or(&self.last, |(span, _)| span)
             .clone()
+    }
+
+    /// Where a line for `key` goes to join its family: the end of the family's last
+    /// entry's line. `None` when no entry shares its prefix.
+    pub fn family_end(&self, key: &str) -> Option<usize> {
+        key_prefix(key)
+            .and_then(|p| self.by_prefix.get(p))
+            .map(|&(_, end)| end)
     }
 }
 
