@@ -18,12 +18,23 @@ const PLACEHOLDERS: [&str; 4] = ["*", "\u{b7}", "\u{2217}", "\u{1d7d8}"];
 
 /// Consumes the document and returns the text to show in code frames: same length and
 /// character count as the file, values masked unless `show_values`.
+pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usize>]>) -> Vec<u8> {
+    let (bytes, lines) = doc.into_parts();
+    display_parts(bytes, &lines, show_values, only)
+}
+
+/// [`display_bytes`] over a document's parts (from [`Document::into_parts`]), for a caller
+/// that decides itself what happens to the line table afterwards.
 ///
 /// With `only = Some(ranges)`, only the lines overlapping those byte ranges are prepared
 /// (sanitized and masked); the rest of the buffer must not be shown. Frames show a few
 /// lines around each finding, so on a large file this avoids a pass over all of it.
-pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usize>]>) -> Vec<u8> {
-    let (mut out, lines) = doc.into_parts();
+pub fn display_parts(
+    mut out: Vec<u8>,
+    lines: &[envlint_dotenv::Line],
+    show_values: bool,
+    only: Option<&[Range<usize>]>,
+) -> Vec<u8> {
     let chosen: Vec<&envlint_dotenv::Line> = match only {
         None => lines.iter().collect(),
         Some(ranges) => {
