@@ -1,5 +1,6 @@
-//! Times the phases of checking one env file in-process (min of N runs): parse alone, and
-//! parse + the 13 dotenv-linter checks. For performance work on issue 2's benchmark.
+//! Times the phases of checking one env file in-process (min of N runs): parse alone (also
+//! cut into 1, 2 and 4 pieces, as large files are parsed on several cores), and parse + the
+//! 13 dotenv-linter checks. For performance work on issue 2's benchmark.
 //!
 //! `cargo run --release -p envlint-core --example phases -- FILE [RUNS] [RULES]` (RULES:
 //! comma-separated ids, default dotenv-linter's 13).
@@ -40,6 +41,14 @@ fn main() {
             .lines()
             .len()
     });
+    for pieces in [1, 2, 4] {
+        let (t, _) = min(&|| {
+            Document::parse_in_pieces(bytes.clone(), &ParseOptions::isolated(), pieces)
+                .lines()
+                .len()
+        });
+        println!("parse in {pieces} pieces: {t:.1} ms");
+    }
     let (lint, found) = min(&|| lint_env_file(bytes.clone(), &settings).diagnostics.len());
     println!("{lines} lines: parse {parse:.1} ms; parse + checks {lint:.1} ms ({found} findings)");
 }

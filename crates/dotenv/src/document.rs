@@ -386,6 +386,19 @@ impl Document {
         crate::parse::parse(src.into(), options)
     }
 
+    /// [`Document::parse`] with the file cut into at most `pieces` pieces, each parsed on a
+    /// thread of its own (what `parse` does with files of a megabyte or more, one piece a
+    /// core). The result never depends on `pieces`: this is here for the tests that hold the
+    /// parser to that on small inputs.
+    #[doc(hidden)]
+    pub fn parse_in_pieces(
+        src: impl Into<Vec<u8>>,
+        options: &ParseOptions,
+        pieces: usize,
+    ) -> Document {
+        crate::parse::parse_in_pieces(src.into(), options, pieces)
+    }
+
     /// The original bytes, unchanged.
     pub fn to_bytes(&self) -> &[u8] {
         self.src.bytes()

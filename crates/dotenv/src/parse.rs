@@ -259,7 +259,7 @@ fn push_line(
     });
     if let Some(key) = key {
         let index = (lines.len() - 1) as u32;
-        seen.insert(src, lines, &src[key], index);
+        let _ = seen.insert(src, lines, &src[key], index);
     }
 }
 
@@ -329,16 +329,17 @@ impl Seen {
         Seen::Referenced(table)
     }
 
-    fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) {
+    /// Records that line `index` defines `key`. Returns where the name starts in the
+    /// pre-scan table when some `$` reference names it.
+    fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) -> Option<u32> {
         match self {
-            Seen::Off => {}
+            Seen::Off => None,
             Seen::Referenced(table) => {
                 let hash = HASHER.hash_one(key);
-                if let Some(slot) =
-                    table.find_mut(hash, |&(s, l, _)| &src[s as usize..(s + l) as usize] == key)
-                {
-                    slot.2 = index;
-                }
+                let slot =
+                    table.find_mut(hash, |&(s, l, _)| &src[s as usize..(s + l) as usize] == key)?;
+                slot.2 = index;
+                Some(slot.0)
             }
             Seen::All(table) => {
                 let hash = HASHER.hash_one(key);
@@ -352,6 +353,7 @@ impl Seen {
                         slot.insert(index);
                     }
                 }
+                None
             }
         }
     }
@@ -530,7 +532,27 @@ fn braced_references(
     Some(())
 }
 
+/// Files from this size on are parsed in pieces on several cores; below, a thread costs
+/// more than it saves.
+const PARALLEL_BYTES: usize = 1 << 20;
+/// The smallest piece worth a thread of its own.
+const PIECE_BYTES: usize = 512 << 10;
+
 pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
+    let pieces = if src.len() >= PARALLEL_BYTES {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(8)
+            .min(src.len() / PIECE_BYTES)
+    } else {
+        1
+    };
+    parse_in_pieces(src, options, pieces)
+}
+
+/// [`parse`] with the file cut into (at most) `pieces` pieces parsed on their own threads.
+/// The result is the same whatever `pieces` is; tests hold it to that.
+pub(crate) fn parse_in_pieces(src: Vec<u8>, options: &ParseOptions, pieces: usize) -> Document {
     if src.len() > Document::MAX_LEN {
         return Document {
             src: Text::Bytes(src),
@@ -540,72 +562,316 @@ pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
         };
     }
     let has_bom = src.starts_with(BOM);
-    // One line per newline at most: size the vector once (it is the bulk of the memory).
-    let newlines = memchr::memchr_iter(b'\n', &src).count() + 1;
-    let mut lines: Vec<Line> = Vec::with_capacity(newlines);
+    let start = if has_bom { BOM.len() } else { 0 };
     let text = Text::new(src);
-    {
-        let src = text.bytes();
-        let all = text.as_str();
-        let mut seen = Seen::new(src, all, newlines);
-        let mut pos = if has_bom { BOM.len() } else { 0 };
-        while pos < src.len() {
-            // Fast path (valid UTF-8 files only: it does not validate).
-            if all.is_some() {
-                let next = memchr::memchr(b'\n', &src[pos..]).map_or(src.len(), |i| pos + i + 1);
-                let lookup = |name: &str, out: &mut String| {
-                    substitute(&text, &lines, &seen, options, name, out);
-                };
-                if let Some(kind) = fast_line(src, pos, next, &lookup) {
-                    push_line(&mut lines, &mut seen, src, pos, next, kind);
-                    pos = next;
-                    continue;
-                }
-            }
-            let logical = read_logical(src, all, pos);
-            let (kind, end) = match logical {
-                Logical::Comment { start, end } => {
-                    let hash = start + src[start..end].iter().position(|&b| b == b'#').unwrap_or(0);
-                    (LineKind::Comment(span(hash..eol_of(src, end).start)), end)
-                }
-                Logical::BadUtf8 { start, bad, end } => (
-                    LineKind::Error(Box::new(ParseError {
-                        kind: ErrorKind::InvalidUtf8,
-                        at: span(bad..bad + 1),
-                        line: span(start..eol_of(src, end).start),
-                    })),
-                    end,
-                ),
-                Logical::Eof { start, state, open } => eof_error(src, start, state, open),
-                Logical::Line {
-                    start,
-                    content_end,
-                    comment_at,
-                    end,
-                } => {
-                    let eol = eol_of(src, end);
-                    let kind = parse_line(
-                        &text,
-                        start,
-                        content_end,
-                        comment_at.map(|c| c..eol.start),
-                        &lines,
-                        &seen,
-                        options,
-                    );
-                    (kind, end)
-                }
-            };
-            push_line(&mut lines, &mut seen, src, pos, end, kind);
-            pos = end;
-        }
-    }
+    // Invalid UTF-8 needs every key remembered (`Seen::All`): that path stays sequential.
+    let lines = if pieces > 1 && text.as_str().is_some() {
+        let cuts = cuts(text.bytes(), start, pieces);
+        parse_parallel(&text, options, &cuts)
+    } else {
+        parse_sequential(&text, options, start)
+    };
     Document {
         src: text,
         lines,
         has_bom,
         too_large: false,
     }
+}
+
+/// The logical line that starts at `pos`, and where it ends. `lookup` resolves `$NAME`.
+#[inline]
+fn parse_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (LineKind, usize) {
+    let src = text.bytes();
+    let all = text.as_str();
+    // Fast path (valid UTF-8 files only: it does not validate).
+    if all.is_some() {
+        let next = memchr::memchr(b'\n', &src[pos..]).map_or(src.len(), |i| pos + i + 1);
+        if let Some(kind) = fast_line(src, pos, next, lookup) {
+            return (kind, next);
+        }
+    }
+    match read_logical(src, all, pos) {
+        Logical::Comment { start, end } => {
+            let hash = start + src[start..end].iter().position(|&b| b == b'#').unwrap_or(0);
+            (LineKind::Comment(span(hash..eol_of(src, end).start)), end)
+        }
+        Logical::BadUtf8 { start, bad, end } => (
+            LineKind::Error(Box::new(ParseError {
+                kind: ErrorKind::InvalidUtf8,
+                at: span(bad..bad + 1),
+                line: span(start..eol_of(src, end).start),
+            })),
+            end,
+        ),
+        Logical::Eof { start, state, open } => eof_error(src, start, state, open),
+        Logical::Line {
+            start,
+            content_end,
+            comment_at,
+            end,
+        } => {
+            let eol = eol_of(src, end);
+            let comment = comment_at.map(|c| c..eol.start);
+            (parse_line(text, start, content_end, comment, lookup), end)
+        }
+    }
+}
+
+fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Vec<Line> {
+    let src = text.bytes();
+    // One line per newline at most: size the vector once (it is the bulk of the memory).
+    let newlines = memchr::memchr_iter(b'\n', src).count() + 1;
+    let mut lines: Vec<Line> = Vec::with_capacity(newlines);
+    let mut seen = Seen::new(src, text.as_str(), newlines);
+    let mut pos = start;
+    while pos < src.len() {
+        let lookup = |name: &str, out: &mut String| {
+            substitute(text, &lines, &seen, options, name, out);
+        };
+        let (kind, end) = parse_one(text, pos, &lookup);
+        push_line(&mut lines, &mut seen, src, pos, end, kind);
+        pos = end;
+    }
+    lines
+}
+
+/// What one piece of a file, parsed on its own, yields. Line indices are the piece's own.
+struct Piece {
+    lines: Vec<Line>,
+    /// Entries whose key some `$` reference names: (start of the name in the pre-scan
+    /// table, line).
+    defs: Vec<(u32, u32)>,
+    /// Lookups that may not hold in the whole file, in line order: (line, the line whose
+    /// value it used, or [`NONE`] when the name was not defined earlier in the piece).
+    lookups: Vec<(u32, u32)>,
+    /// Lines whose lookups did not hold (indices into the joined lines): parsed again once
+    /// every line is known.
+    redo: Vec<u32>,
+    /// Where the last line ends (at or past the end of the piece).
+    end: usize,
+}
+
+/// Parses the logical lines that start in `from..until`, substituting from the process
+/// environment and the piece's own earlier lines, as a whole-file parse would if the file
+/// began at `from`. The first piece is exactly that; for the others, [`parse_parallel`]
+/// drops lines read from a wrong start and parses again the lines whose lookups depended
+/// on what came before the piece (`lookups`).
+fn parse_piece(
+    text: &Text,
+    names: Option<&HashTable<(u32, u32, u32)>>,
+    options: &ParseOptions,
+    from: usize,
+    until: usize,
+    first: bool,
+) -> Piece {
+    let src = text.bytes();
+    let capacity = memchr::memchr_iter(b'\n', &src[from..until]).count() + 1;
+    let mut lines: Vec<Line> = Vec::with_capacity(capacity);
+    let mut seen = names.map_or(Seen::Off, |n| Seen::Referenced(n.clone()));
+    let mut defs = Vec::new();
+    let lookups = std::cell::RefCell::new(Vec::new());
+    let mut pos = from;
+    while pos < until {
+        let index = lines.len() as u32;
+        let lookup = |name: &str, out: &mut String| {
+            if let Some(v) = options.env.get(name) {
+                out.push_str(&v);
+                return;
+            }
+            let found = seen.get(src, &lines, name.as_bytes());
+            if let Some(j) = found {
+                if let LineKind::Entry(e) = &lines[j as usize].kind {
+                    out.push_str(e.value_in(text));
+                }
+            }
+            if !first {
+                lookups.borrow_mut().push((index, found.unwrap_or(NONE)));
+            }
+        };
+        let (kind, end) = parse_one(text, pos, &lookup);
+        // The BOM belongs to the first line.
+        let span_start = if first && index == 0 { 0 } else { pos };
+        let key = match &kind {
+            LineKind::Entry(e) => Some(e.key.range()),
+            _ => None,
+        };
+        lines.push(Line {
+            span: span(span_start..end),
+            eol: span(eol_of(src, end)),
+            kind,
+        });
+        if let Some(key) = key {
+            if let Some(name) = seen.insert(src, &lines, &src[key], index) {
+                defs.push((name, index));
+            }
+        }
+        pos = end;
+    }
+    Piece {
+        lines,
+        defs,
+        lookups: lookups.into_inner(),
+        redo: Vec::new(),
+        end: pos,
+    }
+}
+
+/// Where to cut `src` into about `pieces` pieces of equal size: `start`, then offsets just
+/// after a newline, then the end.
+fn cuts(src: &[u8], start: usize, pieces: usize) -> Vec<usize> {
+    let len = src.len();
+    let mut cuts = vec![start];
+    for k in 1..pieces {
+        let target = start + (len - start) * k / pieces;
+        let at = memchr::memchr(b'\n', &src[target..]).map_or(len, |i| target + i + 1);
+        if at < len && cuts.last().is_some_and(|&last| at > last) {
+            cuts.push(at);
+        }
+    }
+    cuts.push(len);
+    cuts
+}
+
+/// The parallel parse: cut the file after newlines, parse the pieces on their own threads,
+/// join them, then redo the substitutions that depended on earlier pieces, in file order.
+///
+/// Joining: a piece's first lines are right only if its cut starts a logical line, which is
+/// not so when a quoted value of the previous piece spans the cut. The previous piece reads
+/// that value to its end; the next piece's lines are kept from the first one that starts
+/// exactly there, and until such a line exists the lines are read one by one (in the worst
+/// case the rest of the file, sequentially). From a line start the reading is the same as
+/// in a whole-file parse: the line reader begins every logical line in the same state.
+fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize]) -> Vec<Line> {
+    let src = text.bytes();
+    let start = cuts[0];
+    let seen = Seen::new(src, text.as_str(), 0);
+    let names = match &seen {
+        Seen::Referenced(table) => Some(table),
+        Seen::Off | Seen::All(_) => None,
+    };
+    let mut parts: Vec<Piece> = std::thread::scope(|scope| {
+        let rest: Vec<_> = cuts
+            .windows(2)
+            .skip(1)
+            .map(|w| {
+                let (from, until) = (w[0], w[1]);
+                scope.spawn(move || parse_piece(text, names, options, from, until, false))
+            })
+            .collect();
+        let mut parts = vec![parse_piece(text, names, options, cuts[0], cuts[1], true)];
+        for handle in rest {
+            parts.push(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        parts
+    });
+    let total: usize = parts.iter().map(|p| p.lines.len()).sum();
+    let mut parts = parts.drain(..);
+    let Some(mut whole) = parts.next() else {
+        return Vec::new();
+    };
+    whole.lines.reserve(total - whole.lines.len());
+    for mut piece in parts {
+        while whole.end < piece.end {
+            match piece
+                .lines
+                .binary_search_by_key(&(whole.end as u32), |l| l.span.start)
+            {
+                Ok(j) => {
+                    append(&mut whole, &mut piece, j);
+                    break;
+                }
+                Err(_) => {
+                    let mut one =
+                        parse_piece(text, names, options, whole.end, whole.end + 1, false);
+                    append(&mut whole, &mut one, 0);
+                }
+            }
+        }
+    }
+    let mut lines = whole.lines;
+    if whole.redo.is_empty() {
+        return lines;
+    }
+    // Each name resolves to its latest definition before the line, whose own value is
+    // final by then.
+    let mut defined: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
+    for &(name, line) in &whole.defs {
+        defined.entry(name).or_default().push(line);
+    }
+    for &i in &whole.redo {
+        let i = i as usize;
+        let before = &lines[..i];
+        let latest = |name: &[u8]| -> Option<usize> {
+            if name.is_empty() {
+                return None;
+            }
+            let slot = names?.find(HASHER.hash_one(name), |&(s, l, _)| {
+                &src[s as usize..(s + l) as usize] == name
+            });
+            match slot {
+                Some(&(s, _, _)) => {
+                    let defs = defined.get(&s)?;
+                    let k = defs.partition_point(|&j| (j as usize) < i);
+                    k.checked_sub(1).map(|k| defs[k] as usize)
+                }
+                // As in `Seen::get`: a name the pre-scan missed is found the slow way.
+                None => before.iter().rposition(
+                    |l| matches!(&l.kind, LineKind::Entry(e) if &src[e.key.range()] == name),
+                ),
+            }
+        };
+        let lookup = |name: &str, out: &mut String| {
+            if let Some(v) = options.env.get(name) {
+                out.push_str(&v);
+            } else if let Some(j) = latest(name.as_bytes()) {
+                if let LineKind::Entry(e) = &before[j].kind {
+                    out.push_str(e.value_in(text));
+                }
+            }
+        };
+        let pos = if i == 0 {
+            start
+        } else {
+            lines[i].span.start as usize
+        };
+        let (kind, end) = parse_one(text, pos, &lookup);
+        debug_assert_eq!(end, lines[i].span.end as usize);
+        lines[i].kind = kind;
+    }
+    lines
+}
+
+/// Moves `piece`'s lines from its `from`th on to the end of `whole`, noting the lines whose
+/// substitutions must be redone: a name the piece had not defined before the line, a
+/// definition read from a dropped line, or one whose own value is redone.
+fn append(whole: &mut Piece, piece: &mut Piece, from: usize) {
+    let base = whole.lines.len() as u32;
+    let from = from as u32;
+    whole.defs.extend(
+        piece
+            .defs
+            .iter()
+            .filter(|&&(_, i)| i >= from)
+            .map(|&(s, i)| (s, base + i - from)),
+    );
+    let mut redo: Vec<u32> = Vec::new();
+    for &(line, used) in &piece.lookups {
+        let stale = used == NONE || used < from || redo.binary_search(&used).is_ok();
+        if line >= from && stale && redo.last() != Some(&line) {
+            redo.push(line);
+        }
+    }
+    whole.redo.extend(redo.iter().map(|&i| base + i - from));
+    if from > 0 {
+        piece.lines.drain(..from as usize);
+    }
+    whole.lines.append(&mut piece.lines);
+    whole.end = piece.end;
 }
 
 fn eof_error(
@@ -684,9 +950,7 @@ fn parse_line(
     start: usize,
     content_end: usize,
     reader_comment: Option<Range<usize>>,
-    lines: &[Line],
-    seen: &Seen,
-    options: &ParseOptions,
+    lookup: &dyn Fn(&str, &mut String),
 ) -> LineKind {
     // Every physical line was checked to be UTF-8 and the cuts are at ASCII bytes.
     let src = text.bytes();
@@ -785,7 +1049,6 @@ fn parse_line(
             return LineKind::Entry(entry);
         }
     }
-    let lookup = |name: &str, out: &mut String| substitute(text, lines, seen, options, name, out);
     match parse_value(rest, value_start, lookup) {
         Ok(v) => {
             if let Some(c) = v.comment_at {
@@ -1002,6 +1265,43 @@ fn parse_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parse with the file cut after every newline (two pieces), and after every pair
+    /// of newlines (three pieces), against the whole-file parse.
+    fn same_at_every_cut(src: &str) {
+        let whole = parse_in_pieces(src.as_bytes().to_vec(), &ParseOptions::isolated(), 1);
+        let text = Text::new(src.as_bytes().to_vec());
+        let starts: Vec<usize> = memchr::memchr_iter(b'\n', src.as_bytes())
+            .map(|i| i + 1)
+            .filter(|&i| i < src.len())
+            .collect();
+        let mut all = Vec::new();
+        for (n, &a) in starts.iter().enumerate() {
+            all.push(vec![0, a, src.len()]);
+            for &b in &starts[n + 1..] {
+                all.push(vec![0, a, b, src.len()]);
+            }
+        }
+        for cuts in all {
+            let lines = parse_parallel(&text, &ParseOptions::isolated(), &cuts);
+            assert_eq!(lines, whole.lines, "cut at {cuts:?}");
+        }
+    }
+
+    #[test]
+    fn pieces_agree_wherever_the_file_is_cut() {
+        // Cut inside the quoted value, a piece reads `B=wrong` as a definition; the lines
+        // after the value must still see the real `B`.
+        same_at_every_cut("B=right\nA=\"one\nB=wrong\nend\"\nC=${B}\nD=$B\nE=x\n");
+        // Chains: `E` depends on `C`, which depends on definitions in earlier pieces.
+        same_at_every_cut("X=1\nY=2\nZ=3\nC=${X}-${Y}\nE=${C}${Z}\nX=9\nF=${X}\nG=$F\n");
+        // A quote that never closes swallows the rest of the file and is then taken back.
+        same_at_every_cut("A=1\nB=\"open\nC=${A}\nD=2\nE=${C}\nF='x\nG=${E}\n");
+        // Multi-line single and double quotes, escapes, comments, `export`, CRLF.
+        same_at_every_cut(
+            "export A='a\nb'\r\nB=\"${A}\\\"\nC=1\" # c\n# x=${B}\nD=${B}\nA=2\nE=\"$A\"\n",
+        );
+    }
 
     fn doc(s: &str) -> Document {
         Document::parse(s, &ParseOptions::isolated())

@@ -41,6 +41,16 @@ struct Ours {
 fn ours(input: &[u8]) -> Ours {
     let doc = Document::parse(input.to_vec(), &ParseOptions::default());
     assert_eq!(doc.to_bytes(), input, "lossless");
+    // Large files are parsed in pieces on several threads; cut this one anywhere and the
+    // lines must come out the same.
+    for pieces in [2, 3, 7, 64] {
+        let cut = Document::parse_in_pieces(input.to_vec(), &ParseOptions::default(), pieces);
+        assert_eq!(
+            cut.lines(),
+            doc.lines(),
+            "parsed in {pieces} pieces: {input:?}"
+        );
+    }
     let mut items = Vec::new();
     let mut error_lines = Vec::new();
     for line in doc.lines() {
@@ -276,5 +286,7 @@ proptest! {
             at = l.span.end as usize;
         }
         prop_assert_eq!(at, input.len());
+        let cut = Document::parse_in_pieces(input, &ParseOptions::isolated(), 5);
+        prop_assert_eq!(cut.lines(), doc.lines());
     }
 }
