@@ -62,33 +62,50 @@ pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
     }
 }
 
-/// From this many lines on, the per-line checks run on all cores (below, a thread costs
-/// more than it saves).
+/// From this many lines on, the checks run on all cores (below, a thread costs more than it
+/// saves).
 const PARALLEL_LINES: usize = 50_000;
+
+/// Lines per task of the parallel pass: small enough that the cores finish together.
+const TASK_LINES: usize = 8_192;
 
 /// Runs the enabled rules over an already parsed document (no suppression, no overrides).
 pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+    let threads = if doc.lines().len() >= PARALLEL_LINES {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(8)
+    } else {
+        1
+    };
+    run_checks(doc, settings, threads)
+}
+
+/// [`lint_document`] on `threads` threads; the findings do not depend on how many.
+fn run_checks(doc: &Document, settings: &Settings, threads: usize) -> Vec<Diagnostic> {
     let ctx = Ctx {
         doc,
         settings,
         errors: doc.errors().collect(),
     };
-    let mut out = Vec::new();
     let active: Vec<&Rule> = rules()
         .iter()
         .filter(|r| settings.is_enabled(r.id))
         .collect();
-    for check in active.iter().filter_map(|r| r.file) {
-        check(&ctx, &mut out);
-    }
+    let file_checks: Vec<_> = active.iter().filter_map(|r| r.file).collect();
+    let file_pass = |out: &mut Vec<Diagnostic>| {
+        for check in &file_checks {
+            check(&ctx, out);
+        }
+    };
     // One pass over the lines for every per-line and per-entry check: on large files the
     // line table is the bulk of the memory, and each extra pass costs a full read of it.
     let line_checks: Vec<LineCheck> = active.iter().filter_map(|r| r.line).collect();
     let entry_checks: Vec<EntryCheck> = active.iter().filter_map(|r| r.entry).collect();
-    if line_checks.is_empty() && entry_checks.is_empty() {
-        return out;
-    }
-    let pass = |range: std::ops::Range<usize>, out: &mut Vec<Diagnostic>| {
+    let line_pass = |range: std::ops::Range<usize>, out: &mut Vec<Diagnostic>| {
+        if line_checks.is_empty() && entry_checks.is_empty() {
+            return;
+        }
         for i in range {
             let line = &doc.lines()[i];
             for check in &line_checks {
@@ -102,36 +119,76 @@ pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnost
         }
     };
     let n = doc.lines().len();
-    let threads = if n >= PARALLEL_LINES {
-        std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(8)
-    } else {
-        1
-    };
+    let mut out = Vec::new();
     if threads <= 1 {
-        pass(0..n, &mut out);
+        file_pass(&mut out);
+        line_pass(0..n, &mut out);
         return out;
     }
-    // Large files: the checks are pure functions of the document, so chunks of lines are
-    // checked on all cores and the findings concatenated in order.
-    let chunk = n.div_ceil(threads);
-    let parts: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let pass = &pass;
-                scope.spawn(move || {
-                    let mut part = Vec::new();
-                    pass(t * chunk..((t + 1) * chunk).min(n), &mut part);
-                    part
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+    // Large files: the checks are pure functions of the document, so the whole-file checks
+    // (task 0) and chunks of lines (the other tasks) are shared out to all cores as each
+    // finishes its last task, and the findings are concatenated in task order: the same
+    // order as the sequential pass.
+    let tasks = 1 + n.div_ceil(TASK_LINES);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<(usize, Vec<Diagnostic>)>> = Default::default();
+    std::thread::scope(|scope| {
+        let work = || loop {
+            let task = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if task >= tasks {
+                break;
+            }
+            let mut part = Vec::new();
+            if task == 0 {
+                file_pass(&mut part);
+            } else {
+                let start = (task - 1) * TASK_LINES;
+                line_pass(start..(start + TASK_LINES).min(n), &mut part);
+            }
+            done.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((task, part));
+        };
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
     });
-    out.extend(parts.into_iter().flatten());
+    let mut parts = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    parts.sort_unstable_by_key(|(task, _)| *task);
+    out.extend(parts.into_iter().flat_map(|(_, part)| part));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn the_parallel_pass_finds_what_the_sequential_one_does() {
+        // Every .env rule on, over a file of many small pieces with problems in each.
+        let ids: Vec<String> = rules()
+            .iter()
+            .filter(|r| !r.is_project())
+            .map(|r| r.id.to_owned())
+            .collect();
+        let settings = Settings::resolve(&Config::default(), &ids, &[]).unwrap();
+        let mut src = String::new();
+        for i in 0..3_000 {
+            src.push_str(&format!(
+                "K{i}=1\nk{i} = x\nK{}=\"a b\"\n\n\n  L{i}=${{K{i}}}\nM{i}=a b\nK{i}=dup \n# c\nN{i}\n",
+                i + 1
+            ));
+        }
+        let doc = Document::parse(src, &ParseOptions::isolated());
+        let one = run_checks(&doc, &settings, 1);
+        assert!(one.len() > 20_000, "{}", one.len());
+        for threads in [2, 3] {
+            let many = run_checks(&doc, &settings, threads);
+            assert!(one == many, "{threads} threads");
+        }
+    }
 }
