@@ -41,9 +41,10 @@ fn main() {
             .lines()
             .len()
     });
-    for pieces in [1, 2, 4] {
+    for pieces in [1, 2, 24] {
         let (t, _) = min(&|| {
-            Document::parse_in_pieces(bytes.clone(), &ParseOptions::isolated(), pieces)
+            let threads = pieces.min(2);
+            Document::parse_in_pieces(bytes.clone(), &ParseOptions::isolated(), pieces, threads)
                 .lines()
                 .len()
         });

@@ -238,7 +238,7 @@ impl std::ops::Deref for Quotes<'_> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Parts {
     pub(crate) quotes: Vec<Quote>,
-    pub(crate) substitutions: Vec<Substitution>,
+    pub(crate) substitutions: Box<[Substitution]>,
     /// The loaded value when it is neither the raw text nor the text inside the quotes
     /// (escapes, substitutions, several segments): rare, so it lives here, not in
     /// [`Entry`], which every line of a large file pays for.
@@ -274,15 +274,38 @@ impl QuoteKind {
 }
 
 /// A `$NAME` or `${NAME}` reference inside a value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Substitution {
     /// From `$` to the end of the name (or the closing `}`).
     pub span: Span,
-    /// The name dotenvy looks up (for `$NAME` it stops at the first non-alphanumeric
-    /// character, so `$DB_URL` looks up `DB`).
-    pub name: String,
     /// Written as `${…}`.
     pub braced: bool,
+}
+
+impl Substitution {
+    /// Where the name dotenvy looks up is written: the text between `${` and `}`, or after
+    /// `$` (for `$NAME` it stops at the first non-alphanumeric character, so `$DB_URL`
+    /// looks up `DB`).
+    pub fn name_span(&self) -> Span {
+        if self.braced {
+            Span {
+                start: self.span.start + 2,
+                end: self.span.end.saturating_sub(1).max(self.span.start + 2),
+            }
+        } else {
+            Span {
+                start: self.span.start + 1,
+                end: self.span.end,
+            }
+        }
+    }
+
+    /// The name dotenvy looks up. It is always written out in the file (no escape can
+    /// occur in a name), so it is a slice of the document, not a copy: a file with many
+    /// references pays no allocation per name.
+    pub fn name<'a>(&self, doc: &'a Document) -> &'a str {
+        doc.src.str(self.name_span().range())
+    }
 }
 
 /// A line dotenvy 0.15.7 rejects, and why.
@@ -386,17 +409,18 @@ impl Document {
         crate::parse::parse(src.into(), options)
     }
 
-    /// [`Document::parse`] with the file cut into at most `pieces` pieces, each parsed on a
-    /// thread of its own (what `parse` does with files of a megabyte or more, one piece a
-    /// core). The result never depends on `pieces`: this is here for the tests that hold the
-    /// parser to that on small inputs.
+    /// [`Document::parse`] with the file cut into at most `pieces` pieces parsed on
+    /// `threads` threads (what `parse` does with files of a megabyte or more). The result
+    /// never depends on the numbers: this is here for the tests that hold the parser to
+    /// that on small inputs.
     #[doc(hidden)]
     pub fn parse_in_pieces(
         src: impl Into<Vec<u8>>,
         options: &ParseOptions,
         pieces: usize,
+        threads: usize,
     ) -> Document {
-        crate::parse::parse_in_pieces(src.into(), options, pieces)
+        crate::parse::parse_in_pieces(src.into(), options, pieces, threads)
     }
 
     /// The original bytes, unchanged.

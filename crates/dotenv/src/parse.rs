@@ -259,7 +259,7 @@ fn push_line(
     });
     if let Some(key) = key {
         let index = (lines.len() - 1) as u32;
-        let _ = seen.insert(src, lines, &src[key], index);
+        seen.insert(src, lines, &src[key], index);
     }
 }
 
@@ -329,17 +329,16 @@ impl Seen {
         Seen::Referenced(table)
     }
 
-    /// Records that line `index` defines `key`. Returns where the name starts in the
-    /// pre-scan table when some `$` reference names it.
-    fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) -> Option<u32> {
+    fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) {
         match self {
-            Seen::Off => None,
+            Seen::Off => {}
             Seen::Referenced(table) => {
                 let hash = HASHER.hash_one(key);
-                let slot =
-                    table.find_mut(hash, |&(s, l, _)| &src[s as usize..(s + l) as usize] == key)?;
-                slot.2 = index;
-                Some(slot.0)
+                if let Some(slot) =
+                    table.find_mut(hash, |&(s, l, _)| &src[s as usize..(s + l) as usize] == key)
+                {
+                    slot.2 = index;
+                }
             }
             Seen::All(table) => {
                 let hash = HASHER.hash_one(key);
@@ -353,7 +352,6 @@ impl Seen {
                         slot.insert(index);
                     }
                 }
-                None
             }
         }
     }
@@ -493,7 +491,7 @@ fn braced_references(
     lookup: &dyn Fn(&str, &mut String),
 ) -> Option<()> {
     let mut value = String::with_capacity(v.len() + 16);
-    let mut substitutions = Vec::new();
+    let mut substitutions = Vec::with_capacity(1);
     let mut i = 0;
     while i < v.len() {
         let b = v[i];
@@ -518,7 +516,6 @@ fn braced_references(
         lookup(name, &mut value);
         substitutions.push(Substitution {
             span: Span::new(base + i..base + close + 1),
-            name: name.to_owned(),
             braced: true,
         });
         i = close + 1;
@@ -526,7 +523,7 @@ fn braced_references(
     entry.simple = false;
     entry.parts = Some(Box::new(Parts {
         quotes: Vec::new(),
-        substitutions,
+        substitutions: substitutions.into(),
         value: Some(value.into_boxed_str()),
     }));
     Some(())
@@ -535,24 +532,35 @@ fn braced_references(
 /// Files from this size on are parsed in pieces on several cores; below, a thread costs
 /// more than it saves.
 const PARALLEL_BYTES: usize = 1 << 20;
-/// The smallest piece worth a thread of its own.
-const PIECE_BYTES: usize = 512 << 10;
+/// The size of a piece. Pieces are small so that few of them wait to be joined at any
+/// time: a parsed piece's lines are copied into the file's table, and until then they take
+/// memory twice.
+const PIECE_BYTES: usize = 128 << 10;
 
 pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
-    let pieces = if src.len() >= PARALLEL_BYTES {
+    let threads = if src.len() >= PARALLEL_BYTES {
         std::thread::available_parallelism()
             .map_or(1, usize::from)
             .min(8)
-            .min(src.len() / PIECE_BYTES)
     } else {
         1
     };
-    parse_in_pieces(src, options, pieces)
+    let pieces = if threads > 1 {
+        src.len().div_ceil(PIECE_BYTES)
+    } else {
+        1
+    };
+    parse_in_pieces(src, options, pieces, threads)
 }
 
-/// [`parse`] with the file cut into (at most) `pieces` pieces parsed on their own threads.
-/// The result is the same whatever `pieces` is; tests hold it to that.
-pub(crate) fn parse_in_pieces(src: Vec<u8>, options: &ParseOptions, pieces: usize) -> Document {
+/// [`parse`] with the file cut into (at most) `pieces` pieces, parsed on `threads` threads.
+/// The result is the same whatever the numbers; tests hold it to that.
+pub(crate) fn parse_in_pieces(
+    src: Vec<u8>,
+    options: &ParseOptions,
+    pieces: usize,
+    threads: usize,
+) -> Document {
     if src.len() > Document::MAX_LEN {
         return Document {
             src: Text::Bytes(src),
@@ -567,7 +575,7 @@ pub(crate) fn parse_in_pieces(src: Vec<u8>, options: &ParseOptions, pieces: usiz
     // Invalid UTF-8 needs every key remembered (`Seen::All`): that path stays sequential.
     let lines = if pieces > 1 && text.as_str().is_some() {
         let cuts = cuts(text.bytes(), start, pieces);
-        parse_parallel(&text, options, &cuts)
+        parse_parallel(&text, options, &cuts, threads.max(1))
     } else {
         parse_sequential(&text, options, start)
     };
@@ -652,6 +660,26 @@ struct Piece {
     end: usize,
 }
 
+/// The names `$` references name, from the pre-scan ([`Seen::new`]): (start, length, _).
+type Names = HashTable<(u32, u32, u32)>;
+
+/// Where `name` starts in the pre-scan table, if a reference names it.
+fn name_slot(src: &[u8], names: &Names, name: &[u8]) -> Option<u32> {
+    names
+        .find(HASHER.hash_one(name), |&(s, l, _)| {
+            &src[s as usize..(s + l) as usize] == name
+        })
+        .map(|&(s, _, _)| s)
+}
+
+/// The latest entry among `lines` that defines `name`, the slow way (a name the pre-scan
+/// did not see; as in `Seen::get`).
+fn latest_by_scan(src: &[u8], lines: &[Line], name: &[u8]) -> Option<usize> {
+    lines
+        .iter()
+        .rposition(|l| matches!(&l.kind, LineKind::Entry(e) if &src[e.key.range()] == name))
+}
+
 /// Parses the logical lines that start in `from..until`, substituting from the process
 /// environment and the piece's own earlier lines, as a whole-file parse would if the file
 /// began at `from`. The first piece is exactly that; for the others, [`parse_parallel`]
@@ -659,16 +687,16 @@ struct Piece {
 /// on what came before the piece (`lookups`).
 fn parse_piece(
     text: &Text,
-    names: Option<&HashTable<(u32, u32, u32)>>,
+    names: Option<&Names>,
     options: &ParseOptions,
-    from: usize,
-    until: usize,
+    (from, until): (usize, usize),
     first: bool,
+    capacity: usize,
 ) -> Piece {
     let src = text.bytes();
-    let capacity = memchr::memchr_iter(b'\n', &src[from..until]).count() + 1;
     let mut lines: Vec<Line> = Vec::with_capacity(capacity);
-    let mut seen = names.map_or(Seen::Off, |n| Seen::Referenced(n.clone()));
+    // Latest definition in this piece of each referenced name, by the name's start.
+    let mut latest: rustc_hash::FxHashMap<u32, u32> = Default::default();
     let mut defs = Vec::new();
     let lookups = std::cell::RefCell::new(Vec::new());
     let mut pos = from;
@@ -679,7 +707,15 @@ fn parse_piece(
                 out.push_str(&v);
                 return;
             }
-            let found = seen.get(src, &lines, name.as_bytes());
+            let name = name.as_bytes();
+            let found = if name.is_empty() {
+                None
+            } else {
+                match names.and_then(|n| name_slot(src, n, name)) {
+                    Some(slot) => latest.get(&slot).copied(),
+                    None => latest_by_scan(src, &lines, name).map(|i| i as u32),
+                }
+            };
             if let Some(j) = found {
                 if let LineKind::Entry(e) = &lines[j as usize].kind {
                     out.push_str(e.value_in(text));
@@ -690,22 +726,19 @@ fn parse_piece(
             }
         };
         let (kind, end) = parse_one(text, pos, &lookup);
+        if let (Some(names), LineKind::Entry(e)) = (names, &kind) {
+            if let Some(slot) = name_slot(src, names, &src[e.key.range()]) {
+                latest.insert(slot, index);
+                defs.push((slot, index));
+            }
+        }
         // The BOM belongs to the first line.
         let span_start = if first && index == 0 { 0 } else { pos };
-        let key = match &kind {
-            LineKind::Entry(e) => Some(e.key.range()),
-            _ => None,
-        };
         lines.push(Line {
             span: span(span_start..end),
             eol: span(eol_of(src, end)),
             kind,
         });
-        if let Some(key) = key {
-            if let Some(name) = seen.insert(src, &lines, &src[key], index) {
-                defs.push((name, index));
-            }
-        }
         pos = end;
     }
     Piece {
@@ -733,8 +766,9 @@ fn cuts(src: &[u8], start: usize, pieces: usize) -> Vec<usize> {
     cuts
 }
 
-/// The parallel parse: cut the file after newlines, parse the pieces on their own threads,
-/// join them, then redo the substitutions that depended on earlier pieces, in file order.
+/// The parallel parse: cut the file after newlines, parse the pieces on `threads` threads
+/// (each takes the next piece when it is done with one), join them in file order as they
+/// come in, then redo the substitutions that depended on earlier pieces, in file order.
 ///
 /// Joining: a piece's first lines are right only if its cut starts a logical line, which is
 /// not so when a quoted value of the previous piece spans the cut. The previous piece reads
@@ -742,7 +776,15 @@ fn cuts(src: &[u8], start: usize, pieces: usize) -> Vec<usize> {
 /// exactly there, and until such a line exists the lines are read one by one (in the worst
 /// case the rest of the file, sequentially). From a line start the reading is the same as
 /// in a whole-file parse: the line reader begins every logical line in the same state.
-fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize]) -> Vec<Line> {
+fn parse_parallel(
+    text: &Text,
+    options: &ParseOptions,
+    cuts: &[usize],
+    threads: usize,
+) -> Vec<Line> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Mutex, PoisonError};
+
     let src = text.bytes();
     let start = cuts[0];
     let seen = Seen::new(src, text.as_str(), 0);
@@ -750,47 +792,52 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize]) -> Vec<Li
         Seen::Referenced(table) => Some(table),
         Seen::Off | Seen::All(_) => None,
     };
-    let mut parts: Vec<Piece> = std::thread::scope(|scope| {
-        let rest: Vec<_> = cuts
-            .windows(2)
-            .skip(1)
-            .map(|w| {
-                let (from, until) = (w[0], w[1]);
-                scope.spawn(move || parse_piece(text, names, options, from, until, false))
-            })
-            .collect();
-        let mut parts = vec![parse_piece(text, names, options, cuts[0], cuts[1], true)];
-        for handle in rest {
-            parts.push(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        parts
-    });
-    let total: usize = parts.iter().map(|p| p.lines.len()).sum();
-    let mut parts = parts.drain(..);
-    let Some(mut whole) = parts.next() else {
-        return Vec::new();
+    let count = cuts.len() - 1;
+    let range = |k: usize| (cuts[k], cuts[k + 1]);
+    let parsed: Vec<Mutex<Option<Piece>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(1);
+    let take = |k: usize| {
+        parsed[k]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     };
-    whole.lines.reserve(total - whole.lines.len());
-    for mut piece in parts {
-        while whole.end < piece.end {
-            match piece
-                .lines
-                .binary_search_by_key(&(whole.end as u32), |l| l.span.start)
-            {
-                Ok(j) => {
-                    append(&mut whole, &mut piece, j);
-                    break;
-                }
-                Err(_) => {
-                    let mut one =
-                        parse_piece(text, names, options, whole.end, whole.end + 1, false);
-                    append(&mut whole, &mut one, 0);
-                }
+    let mut joined = 1;
+    // Parses the next piece not yet taken; false when there is none.
+    let step = || {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k >= count {
+            return false;
+        }
+        let (from, until) = range(k);
+        let capacity = memchr::memchr_iter(b'\n', &src[from..until]).count() + 1;
+        let piece = parse_piece(text, names, options, (from, until), false, capacity);
+        *parsed[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(piece);
+        true
+    };
+    let mut whole = std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|| while step() {});
+        }
+        // This thread reads the first piece into the file's table (room for every line),
+        // then joins pieces as they are ready and helps with the rest.
+        let capacity = memchr::memchr_iter(b'\n', src).count() + 1;
+        let mut whole = parse_piece(text, names, options, range(0), true, capacity);
+        loop {
+            while joined < count {
+                let Some(mut piece) = take(joined) else { break };
+                join(text, names, options, &mut whole, &mut piece);
+                joined += 1;
             }
+            if !step() {
+                break;
+            }
+        }
+        whole
+    });
+    for k in joined..count {
+        if let Some(mut piece) = take(k) {
+            join(text, names, options, &mut whole, &mut piece);
         }
     }
     let mut lines = whole.lines;
@@ -810,19 +857,13 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize]) -> Vec<Li
             if name.is_empty() {
                 return None;
             }
-            let slot = names?.find(HASHER.hash_one(name), |&(s, l, _)| {
-                &src[s as usize..(s + l) as usize] == name
-            });
-            match slot {
-                Some(&(s, _, _)) => {
-                    let defs = defined.get(&s)?;
+            match names.and_then(|n| name_slot(src, n, name)) {
+                Some(slot) => {
+                    let defs = defined.get(&slot)?;
                     let k = defs.partition_point(|&j| (j as usize) < i);
                     k.checked_sub(1).map(|k| defs[k] as usize)
                 }
-                // As in `Seen::get`: a name the pre-scan missed is found the slow way.
-                None => before.iter().rposition(
-                    |l| matches!(&l.kind, LineKind::Entry(e) if &src[e.key.range()] == name),
-                ),
+                None => latest_by_scan(src, before, name),
             }
         };
         let lookup = |name: &str, out: &mut String| {
@@ -844,6 +885,33 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize]) -> Vec<Li
         lines[i].kind = kind;
     }
     lines
+}
+
+/// Joins the next piece to `whole`: its lines from the first that starts where `whole`
+/// ends, reading lines one by one until there is one.
+fn join(
+    text: &Text,
+    names: Option<&Names>,
+    options: &ParseOptions,
+    whole: &mut Piece,
+    piece: &mut Piece,
+) {
+    while whole.end < piece.end {
+        match piece
+            .lines
+            .binary_search_by_key(&(whole.end as u32), |l| l.span.start)
+        {
+            Ok(j) => {
+                append(whole, piece, j);
+                return;
+            }
+            Err(_) => {
+                let one = (whole.end, whole.end + 1);
+                let mut one = parse_piece(text, names, options, one, false, 1);
+                append(whole, &mut one, 0);
+            }
+        }
+    }
 }
 
 /// Moves `piece`'s lines from its `from`th on to the end of `whole`, noting the lines whose
@@ -871,6 +939,8 @@ fn append(whole: &mut Piece, piece: &mut Piece, from: usize) {
         piece.lines.drain(..from as usize);
     }
     whole.lines.append(&mut piece.lines);
+    // Freed now, not when the caller is done: the memory is the next piece's.
+    piece.lines = Vec::new();
     whole.end = piece.end;
 }
 
@@ -1077,7 +1147,7 @@ fn parse_line(
             if !quotes.is_empty() || !v.substitutions.is_empty() || owned.is_some() {
                 entry.parts = Some(Box::new(Parts {
                     quotes,
-                    substitutions: v.substitutions,
+                    substitutions: v.substitutions.into(),
                     value: owned,
                 }));
             }
@@ -1126,9 +1196,9 @@ fn parse_value(
 
     let mut substitute = |name: &mut String, span: Range<usize>, braced: bool, out: &mut String| {
         lookup(name, out);
+        name.clear();
         substitutions.push(Substitution {
             span: Span::new(base + span.start..base + span.end),
-            name: std::mem::take(name),
             braced,
         });
     };
@@ -1269,7 +1339,7 @@ mod tests {
     /// The parse with the file cut after every newline (two pieces), and after every pair
     /// of newlines (three pieces), against the whole-file parse.
     fn same_at_every_cut(src: &str) {
-        let whole = parse_in_pieces(src.as_bytes().to_vec(), &ParseOptions::isolated(), 1);
+        let whole = parse_in_pieces(src.as_bytes().to_vec(), &ParseOptions::isolated(), 1, 1);
         let text = Text::new(src.as_bytes().to_vec());
         let starts: Vec<usize> = memchr::memchr_iter(b'\n', src.as_bytes())
             .map(|i| i + 1)
@@ -1283,8 +1353,10 @@ mod tests {
             }
         }
         for cuts in all {
-            let lines = parse_parallel(&text, &ParseOptions::isolated(), &cuts);
-            assert_eq!(lines, whole.lines, "cut at {cuts:?}");
+            for threads in [1, 2] {
+                let lines = parse_parallel(&text, &ParseOptions::isolated(), &cuts, threads);
+                assert_eq!(lines, whole.lines, "cut at {cuts:?} on {threads} threads");
+            }
         }
     }
 
@@ -1305,6 +1377,36 @@ mod tests {
 
     fn doc(s: &str) -> Document {
         Document::parse(s, &ParseOptions::isolated())
+    }
+
+    #[test]
+    fn substitution_names_are_what_dotenvy_looks_up() {
+        // Fast path (`${…}` in plain text), slow path (quotes, unbraced, `$$`, an empty
+        // name, a name with text after it, a name running to the end), with their spans.
+        let d = doc("A=${B}/x\nC=\"$D_E-${F G}\"\nH=$$I\nJ=${}\nK=$L\n");
+        let names: Vec<Vec<(String, bool, String)>> = d
+            .entries()
+            .map(|e| {
+                e.substitutions()
+                    .iter()
+                    .map(|s| {
+                        let written = d.text(s.span).into_owned();
+                        (s.name(&d).to_owned(), s.braced, written)
+                    })
+                    .collect()
+            })
+            .collect();
+        let t = |n: &str, b: bool, w: &str| (n.to_owned(), b, w.to_owned());
+        assert_eq!(
+            names,
+            [
+                vec![t("B", true, "${B}")],
+                vec![t("D", false, "$D"), t("F G", true, "${F G}")],
+                vec![t("", false, "$"), t("I", false, "$I")],
+                vec![t("", true, "${}")],
+                vec![t("L", false, "$L")],
+            ]
+        );
     }
 
     fn pairs(s: &str) -> Vec<(String, String)> {

@@ -43,8 +43,9 @@ fn ours(input: &[u8]) -> Ours {
     assert_eq!(doc.to_bytes(), input, "lossless");
     // Large files are parsed in pieces on several threads; cut this one anywhere and the
     // lines must come out the same.
-    for pieces in [2, 3, 7, 64] {
-        let cut = Document::parse_in_pieces(input.to_vec(), &ParseOptions::default(), pieces);
+    for (pieces, threads) in [(2, 2), (3, 1), (7, 2), (64, 3)] {
+        let cut =
+            Document::parse_in_pieces(input.to_vec(), &ParseOptions::default(), pieces, threads);
         assert_eq!(
             cut.lines(),
             doc.lines(),
@@ -286,7 +287,7 @@ proptest! {
             at = l.span.end as usize;
         }
         prop_assert_eq!(at, input.len());
-        let cut = Document::parse_in_pieces(input, &ParseOptions::isolated(), 5);
+        let cut = Document::parse_in_pieces(input, &ParseOptions::isolated(), 5, 2);
         prop_assert_eq!(cut.lines(), doc.lines());
     }
 }

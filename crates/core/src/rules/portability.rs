@@ -142,12 +142,12 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
     // Names that continue with `_` or start with a digit are substitution-key's findings.
     let plain_ref = |s: &&envlint_dotenv::Substitution| {
         !s.braced
-            && !s.name.is_empty()
-            && !s.name.starts_with(|c: char| c.is_ascii_digit())
+            && !s.name(doc).is_empty()
+            && !s.name(doc).starts_with(|c: char| c.is_ascii_digit())
             && src.get(s.span.end as usize) != Some(&b'_')
     };
     if let Some(s) = e.substitutions().iter().find(plain_ref) {
-        warn(out, key, s.span.range(), format!("python-dotenv and node dotenv keep `${}` in `{key}` as text (python-dotenv expands only `${{{}}}`, node dotenv nothing without dotenv-expand); dotenvy substitutes it", s.name, s.name), "write `${NAME}`");
+        warn(out, key, s.span.range(), format!("python-dotenv and node dotenv keep `${}` in `{key}` as text (python-dotenv expands only `${{{}}}`, node dotenv nothing without dotenv-expand); dotenvy substitutes it", s.name(doc), s.name(doc)), "write `${NAME}`");
     }
     if src[raw.start] == b'`' {
         warn(out, key, raw.start..raw.start + 1, format!("node dotenv reads backticks as quotes around the value of `{key}`; the other loaders keep them"), "remove the backticks or use ordinary quotes");

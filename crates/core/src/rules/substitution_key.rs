@@ -49,7 +49,7 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
         for s in e.substitutions() {
             let sp = s.span.range();
             let after = src.get(sp.end).copied();
-            if !s.braced && s.name.is_empty() {
+            if !s.braced && s.name(doc).is_empty() {
                 out.push(
                     Diagnostic::new(
                         "substitution-key",
@@ -79,7 +79,7 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                         sp.start..end,
                         format!(
                             "dotenvy reads `${full}` as `${}` followed by text: unbraced names stop at `_`",
-                            s.name
+                            s.name(doc)
                         ),
                     )
                     .key(key)
@@ -92,13 +92,13 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                         ],
                     )),
                 );
-            } else if !s.braced && s.name.starts_with(|c: char| c.is_ascii_digit()) {
+            } else if !s.braced && s.name(doc).starts_with(|c: char| c.is_ascii_digit()) {
                 out.push(
                     Diagnostic::new(
                         "substitution-key",
                         Severity::Warning,
                         sp.clone(),
-                        format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", s.name, s.name),
+                        format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", s.name(doc), s.name(doc)),
                     )
                     .key(key)
                     .help("escape the `$` as `\\$` or put the value in single quotes")
@@ -108,15 +108,16 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                     )),
                 );
             } else if s.braced
-                && (s.name.is_empty() || !s.name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                && (s.name(doc).is_empty()
+                    || !s.name(doc).chars().all(|c| c.is_alphanumeric() || c == '_'))
             {
-                let shell = s.name.contains([':', '-', '?', '+', '=']);
+                let shell = s.name(doc).contains([':', '-', '?', '+', '=']);
                 let msg = if shell {
-                    format!("dotenvy has no shell operators in `${{…}}`: it looks up a variable named `{}`, which is always empty", s.name)
+                    format!("dotenvy has no shell operators in `${{…}}`: it looks up a variable named `{}`, which is always empty", s.name(doc))
                 } else {
                     format!(
                         "`${{{}}}` is not a valid name; dotenvy substitutes an empty value",
-                        s.name
+                        s.name(doc)
                     )
                 };
                 out.push(
