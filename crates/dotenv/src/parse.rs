@@ -293,7 +293,8 @@ impl Seen {
         let Some(all) = all else {
             return Seen::All(HashTable::with_capacity(lines));
         };
-        let mut table: HashTable<(u32, u32, u32)> = HashTable::new();
+        let references = memchr::memchr_iter(b'$', &src[first..]).count();
+        let mut table: HashTable<(u32, u32, u32)> = HashTable::with_capacity(references);
         for i in memchr::memchr_iter(b'$', &src[first..]).map(|i| first + i) {
             let rest = &all[i + 1..];
             let (start, len) = if let Some(braced) = rest.strip_prefix('{') {
@@ -846,10 +847,8 @@ fn parse_parallel(
     }
     // Each name resolves to its latest definition before the line, whose own value is
     // final by then.
-    let mut defined: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
-    for &(name, line) in &whole.defs {
-        defined.entry(name).or_default().push(line);
-    }
+    let mut defined = whole.defs;
+    defined.sort_unstable();
     for &i in &whole.redo {
         let i = i as usize;
         let before = &lines[..i];
@@ -859,9 +858,10 @@ fn parse_parallel(
             }
             match names.and_then(|n| name_slot(src, n, name)) {
                 Some(slot) => {
-                    let defs = defined.get(&slot)?;
-                    let k = defs.partition_point(|&j| (j as usize) < i);
-                    k.checked_sub(1).map(|k| defs[k] as usize)
+                    // The last (name, line) pair before (slot, i), if it is this name's.
+                    let k = defined.partition_point(|&(s, j)| (s, j as usize) < (slot, i));
+                    let &(s, j) = defined.get(k.checked_sub(1)?)?;
+                    (s == slot).then_some(j as usize)
                 }
                 None => latest_by_scan(src, before, name),
             }
