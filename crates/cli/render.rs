@@ -12,6 +12,7 @@
 //!   depends on a value.
 
 use std::fmt;
+use std::sync::{Arc, PoisonError};
 
 use envlint_core::{Applicability, Diagnostic, LineIndex, Severity};
 use miette::{
@@ -40,10 +41,11 @@ pub(crate) struct Other {
     pub(crate) index: LineIndex,
 }
 
-/// The files related locations point into, read on first use.
+/// The files related locations point into, read on first use (by any of the threads that
+/// render frames).
 pub(crate) struct Others {
     show_values: bool,
-    cache: std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<Other>>>>,
+    cache: std::sync::Mutex<std::collections::HashMap<String, Option<Arc<Other>>>>,
 }
 
 impl Others {
@@ -56,8 +58,9 @@ impl Others {
 
     /// The file at `path` (as shown: relative to the current folder), masked; `None` when
     /// it cannot be read.
-    pub(crate) fn get(&self, path: &str) -> Option<std::rc::Rc<Other>> {
-        if let Some(hit) = self.cache.borrow().get(path) {
+    pub(crate) fn get(&self, path: &str) -> Option<Arc<Other>> {
+        let cache = || self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = cache().get(path) {
             return hit.clone();
         }
         let loaded = std::fs::read(path).ok().map(|bytes| {
@@ -71,14 +74,12 @@ impl Others {
             } else {
                 envlint_core::mask::display_source(bytes, self.show_values)
             };
-            std::rc::Rc::new(Other {
+            Arc::new(Other {
                 index: LineIndex::new(&bytes),
                 bytes,
             })
         });
-        self.cache
-            .borrow_mut()
-            .insert(path.to_owned(), loaded.clone());
+        cache().insert(path.to_owned(), loaded.clone());
         loaded
     }
 }
@@ -282,66 +283,125 @@ impl Human {
         }
     }
 
-    /// Renders every diagnostic of a file, handing each to `sink` as it is done.
+    /// Renders every diagnostic of a file, handing the text to `sink` in order.
+    ///
+    /// A frame costs ~10 µs (miette lays out and wraps every one), so a file with thousands
+    /// of findings is rendered on all cores: in rounds of [`ROUND`] findings, each round
+    /// cut into one run of consecutive findings a thread, and written out in order before
+    /// the next round starts (the output held in memory stays small however many there
+    /// are).
     pub(crate) fn render(&self, file: &FileOutput<'_>, sink: &mut dyn FnMut(&str)) {
-        let mut out = String::new();
-        for d in file.diagnostics {
-            out.clear();
-            let mut help = d.help.clone();
-            if let Some(fix) = &d.fix {
-                let how = match fix.applicability {
-                    Applicability::Safe => "envlint fix",
-                    Applicability::Unsafe => "envlint fix --unsafe-fixes",
-                };
-                let line = format!("fix: {} (`{how}`)", fix.description);
-                help = Some(match help {
-                    Some(h) => format!("{h}\n{line}"),
-                    None => line,
-                });
+        let threads = if file.diagnostics.len() >= PARALLEL_FRAMES {
+            std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .min(8)
+        } else {
+            1
+        };
+        self.render_on(file, sink, threads);
+    }
+
+    /// [`Human::render`] on `threads` threads (the text does not depend on how many).
+    fn render_on(&self, file: &FileOutput<'_>, sink: &mut dyn FnMut(&str), threads: usize) {
+        if threads <= 1 {
+            let mut out = String::new();
+            for d in file.diagnostics {
+                out.clear();
+                self.render_one(file, d, &mut out);
+                sink(&out);
             }
-            let others: Vec<(&envlint_core::Related, std::rc::Rc<Other>)> = file
-                .others
-                .map(|o| {
-                    d.related
-                        .iter()
-                        .filter_map(|r| o.get(&r.path).map(|f| (r, f)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let report = Report {
-                d,
-                source: Windowed {
-                    name: &file.path,
-                    text: file.bytes,
-                    index: &file.index,
-                },
-                help,
-                related: others
-                    .iter()
-                    .map(|(r, f)| Side {
-                        message: r.message.clone(),
-                        span: r.span.clone(),
-                        source: Windowed {
-                            name: &r.path,
-                            text: &f.bytes,
-                            index: &f.index,
-                        },
+            return;
+        }
+        for round in file.diagnostics.chunks(ROUND) {
+            let per_thread = round.len().div_ceil(threads);
+            let texts: Vec<String> = std::thread::scope(|scope| {
+                let handles: Vec<_> = round
+                    .chunks(per_thread)
+                    .map(|run| {
+                        scope.spawn(move || {
+                            let mut out = String::new();
+                            for d in run {
+                                self.render_one(file, d, &mut out);
+                            }
+                            out
+                        })
                     })
-                    .collect(),
-            };
-            if self.handler.render_report(&mut out, &report).is_ok() {
-                out.push('\n');
-            } else {
-                let (line, col) = file.index.line_col(file.bytes, d.span.start);
-                out.push_str(&format!(
-                    "{}:{line}:{col}: {} [{}]\n",
-                    file.path, d.message, d.rule
-                ));
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            });
+            for text in &texts {
+                sink(text);
             }
-            sink(&out);
+        }
+    }
+
+    /// Appends the frame of `d` to `out`.
+    fn render_one(&self, file: &FileOutput<'_>, d: &Diagnostic, out: &mut String) {
+        let mut help = d.help.clone();
+        if let Some(fix) = &d.fix {
+            let how = match fix.applicability {
+                Applicability::Safe => "envlint fix",
+                Applicability::Unsafe => "envlint fix --unsafe-fixes",
+            };
+            let line = format!("fix: {} (`{how}`)", fix.description);
+            help = Some(match help {
+                Some(h) => format!("{h}\n{line}"),
+                None => line,
+            });
+        }
+        let others: Vec<(&envlint_core::Related, Arc<Other>)> = file
+            .others
+            .map(|o| {
+                d.related
+                    .iter()
+                    .filter_map(|r| o.get(&r.path).map(|f| (r, f)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let report = Report {
+            d,
+            source: Windowed {
+                name: &file.path,
+                text: file.bytes,
+                index: &file.index,
+            },
+            help,
+            related: others
+                .iter()
+                .map(|(r, f)| Side {
+                    message: r.message.clone(),
+                    span: r.span.clone(),
+                    source: Windowed {
+                        name: &r.path,
+                        text: &f.bytes,
+                        index: &f.index,
+                    },
+                })
+                .collect(),
+        };
+        if self.handler.render_report(out, &report).is_ok() {
+            out.push('\n');
+        } else {
+            let (line, col) = file.index.line_col(file.bytes, d.span.start);
+            out.push_str(&format!(
+                "{}:{line}:{col}: {} [{}]\n",
+                file.path, d.message, d.rule
+            ));
         }
     }
 }
+
+/// From this many findings in a file on, frames are rendered on all cores.
+const PARALLEL_FRAMES: usize = 256;
+
+/// Findings rendered per round of the parallel renderer.
+const ROUND: usize = 2_048;
 
 fn position(file: &FileOutput<'_>, d: &Diagnostic) -> (usize, usize, usize, usize) {
     let (line, column) = file.index.line_col(file.bytes, d.span.start);
@@ -543,4 +603,46 @@ fn fnv1a(parts: &[&str]) -> u64 {
         }
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_rendered_on_several_threads_come_out_in_order() {
+        let mut text = String::new();
+        let mut diagnostics = Vec::new();
+        for i in 0..(ROUND + PARALLEL_FRAMES) {
+            let start = text.len();
+            text.push_str(&format!("k{i}=value number {i}\n"));
+            diagnostics.push(
+                Diagnostic::new(
+                    "lowercase-key",
+                    Severity::Warning,
+                    start..start + 2,
+                    format!("finding {i}"),
+                )
+                .help("rename it"),
+            );
+        }
+        let file = FileOutput {
+            path: "big.env".to_owned(),
+            bytes: text.as_bytes(),
+            index: LineIndex::new(text.as_bytes()),
+            diagnostics: &diagnostics,
+            others: None,
+        };
+        let human = Human::new(false);
+        let mut one_by_one = String::new();
+        for d in &diagnostics {
+            human.render_one(&file, d, &mut one_by_one);
+        }
+        assert!(one_by_one.contains("finding 2303"));
+        for threads in [1, 2, 3] {
+            let mut together = String::new();
+            human.render_on(&file, &mut |s| together.push_str(s), threads);
+            assert!(together == one_by_one, "{threads} threads");
+        }
+    }
 }
