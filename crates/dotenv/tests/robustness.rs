@@ -87,3 +87,60 @@ fn binary_garbage() {
     assert_eq!(doc.to_bytes(), &src[..]);
     assert_tiles(&doc);
 }
+
+/// A few megabytes of every line shape, with references to keys near and far (some
+/// defined again later, some never), quoted values over several lines, CRLF and quotes
+/// left open: the input large files are parsed in pieces for.
+fn mixed_file(lines: usize) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 33) as usize % n.max(1)
+    };
+    let mut src = String::new();
+    for i in 0..lines {
+        let j = if next(2) == 0 {
+            i.saturating_sub(1 + next(5))
+        } else {
+            next(i + 1)
+        };
+        let line = match next(16) {
+            0 => format!("K{i}=plain{i}\n"),
+            1 => format!("K{i}=\"quoted {i}\"\n"),
+            2 => format!("export K{i}='single ${{K{j}}}'\n"),
+            3 | 4 => format!("K{i}=${{K{j}}}/x\n"),
+            5 => format!("K{i}=$K{j}_y\n"),
+            6 => format!("K{i}=\"a\nmulti ${{K{j}}}\nline\"\n"),
+            7 => format!("# comment {i} ${{K{j}}}\n"),
+            8 => "\n".to_owned(),
+            9 => format!("K{i}=crlf${{K{j}}}\r\n"),
+            10 => format!("K{j}=again{i}\n"),
+            11 if next(50) == 0 => format!("K{i}=\"left open\n"),
+            12 => format!("K{i}=${{NEVER_{j}}}${{K{j}}}\n"),
+            13 => format!("  K{i} = \"${{K{j}}}\" # c\n"),
+            _ => format!("K{i}=v{i}\n"),
+        };
+        src.push_str(&line);
+    }
+    src.into_bytes()
+}
+
+#[test]
+fn large_files_parsed_in_pieces_read_as_one() {
+    let src = mixed_file(120_000);
+    assert!(src.len() > 2 << 20, "{}", src.len());
+    let options = ParseOptions::isolated();
+    let whole = Document::parse_in_pieces(src.clone(), &options, 1, 1);
+    assert_tiles(&whole);
+    assert!(whole.errors().count() > 0);
+    for (pieces, threads) in [(24, 2), (97, 3), (2, 2)] {
+        let cut = Document::parse_in_pieces(src.clone(), &options, pieces, threads);
+        assert!(
+            cut.lines() == whole.lines(),
+            "{pieces} pieces on {threads} threads"
+        );
+    }
+    assert!(parse(src).lines() == whole.lines());
+}
