@@ -314,24 +314,30 @@ impl Human {
         }
         for round in file.diagnostics.chunks(ROUND) {
             let per_thread = round.len().div_ceil(threads);
+            let render_run = |run: &[Diagnostic]| {
+                let mut out = String::new();
+                for d in run {
+                    self.render_one(file, d, &mut out);
+                }
+                out
+            };
             let texts: Vec<String> = std::thread::scope(|scope| {
-                let handles: Vec<_> = round
+                // A run whose thread cannot be started is rendered here.
+                let runs: Vec<_> = round
                     .chunks(per_thread)
                     .map(|run| {
-                        scope.spawn(move || {
-                            let mut out = String::new();
-                            for d in run {
-                                self.render_one(file, d, &mut out);
-                            }
-                            out
-                        })
+                        let thread = std::thread::Builder::new()
+                            .spawn_scoped(scope, move || render_run(run))
+                            .ok();
+                        (run, thread)
                     })
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                runs.into_iter()
+                    .map(|(run, thread)| match thread {
+                        Some(t) => t
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                        None => render_run(run),
                     })
                     .collect()
             });

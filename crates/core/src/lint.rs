@@ -150,7 +150,8 @@ fn run_checks(doc: &Document, settings: &Settings, threads: usize) -> Vec<Diagno
                 .push((task, part));
         };
         for _ in 1..threads {
-            scope.spawn(work);
+            // Without the thread (the system refuses one), this thread does its tasks.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, work);
         }
         work();
     });

@@ -818,7 +818,8 @@ fn parse_parallel(
     };
     let mut whole = std::thread::scope(|scope| {
         for _ in 1..threads {
-            scope.spawn(|| while step() {});
+            // Without the thread (the system refuses one), this thread reads every piece.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, || while step() {});
         }
         // This thread reads the first piece into the file's table (room for every line),
         // then joins pieces as they are ready and helps with the rest.
