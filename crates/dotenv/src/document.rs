@@ -604,8 +604,10 @@ impl Entry {
     }
 
     /// Whether the value is plain text or one quoted segment with nothing inside that
-    /// loaders read differently: no escapes, `$`, backticks, and (outside quotes) no `#`,
-    /// quotes or whitespace. Rules about quoting and portability skip such values at once.
+    /// loaders read differently: no escapes or `$`, and outside quotes no backticks, `#`,
+    /// quotes or whitespace (a backtick matters to node dotenv only where a value starts).
+    /// Rules about quoting and portability skip such values at once. Only a hint: `false`
+    /// means "look at the value", not that it is special.
     pub fn is_simple(&self) -> bool {
         self.simple
     }

@@ -436,23 +436,40 @@ fn fast_line(
     if CLASS[first as usize] & KEY_START == 0 {
         return None;
     }
-    let k = 1 + line[1..]
-        .iter()
-        .take_while(|&&b| CLASS[b as usize] & KEY != 0)
-        .count();
+    let key_end = |from: usize| {
+        from + 1
+            + line[from + 1..]
+                .iter()
+                .take_while(|&&b| CLASS[b as usize] & KEY != 0)
+                .count()
+    };
+    let mut key_start = 0;
+    let mut k = key_end(0);
+    // `export KEY=`: one space, then a key (dotenvy takes `export` as a keyword when no
+    // `=` follows it).
+    let export = k == 6
+        && &line[..6] == b"export"
+        && line.get(6) == Some(&b' ')
+        && line
+            .get(7)
+            .is_some_and(|&b| CLASS[b as usize] & KEY_START != 0);
+    if export {
+        key_start = 7;
+        k = key_end(7);
+    }
     if line.get(k) != Some(&b'=') {
         return None;
     }
     let v = &line[k + 1..];
     let value_start = start + k + 1;
     let mut entry = Entry {
-        key: span(start..start + k),
+        key: span(start + key_start..start + k),
         eq: (start + k) as u32,
         raw_value: span(value_start..end),
         comment: None,
         quoted: None,
         inner: false,
-        export: false,
+        export,
         simple: true,
         parts: None,
     };
@@ -592,15 +609,20 @@ pub(crate) fn parse_in_pieces(
 #[inline]
 fn parse_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (LineKind, usize) {
     let src = text.bytes();
-    let all = text.as_str();
     // Fast path (valid UTF-8 files only: it does not validate).
-    if all.is_some() {
+    if text.as_str().is_some() {
         let next = memchr::memchr(b'\n', &src[pos..]).map_or(src.len(), |i| pos + i + 1);
         if let Some(kind) = fast_line(src, pos, next, lookup) {
             return (kind, next);
         }
     }
-    match read_logical(src, all, pos) {
+    slow_one(text, pos, lookup)
+}
+
+/// [`parse_one`] without the fast path: dotenvy's two state machines, step by step.
+fn slow_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (LineKind, usize) {
+    let src = text.bytes();
+    match read_logical(src, text.as_str(), pos) {
         Logical::Comment { start, end } => {
             let hash = start + src[start..end].iter().position(|&b| b == b'#').unwrap_or(0);
             (LineKind::Comment(span(hash..eol_of(src, end).start)), end)
@@ -1378,6 +1400,68 @@ mod tests {
 
     fn doc(s: &str) -> Document {
         Document::parse(s, &ParseOptions::isolated())
+    }
+
+    #[test]
+    fn the_fast_path_reads_lines_as_the_state_machines_do() {
+        let prefixes = ["", "export ", "export  ", "exportX ", " ", "export"];
+        let keys = ["A", "a.b", "_x", "export", "B1"];
+        let separators = ["=", " =", "= "];
+        let values = [
+            "", "v", "\"q\"", "'s'", "${A}", "a b", "x#y", "\"${A}\"", "'${A}'", "$A", "\"",
+            "\"a`b\"", "a`b", "'a`b'", "\"a b\"",
+        ];
+        let mut checked = 0;
+        for prefix in prefixes {
+            for key in keys {
+                for sep in separators {
+                    for value in values {
+                        for ending in ["\n", "\r\n"] {
+                            let line = format!("{prefix}{key}{sep}{value}{ending}");
+                            let src = format!("A=1\n{line}");
+                            let text = Text::new(src.clone().into_bytes());
+                            let bytes = text.bytes();
+                            let lookup = |name: &str, out: &mut String| {
+                                if name == "A" {
+                                    out.push('1');
+                                }
+                            };
+                            let next = bytes.len();
+                            let Some(mut fast) = fast_line(bytes, 4, next, &lookup) else {
+                                continue;
+                            };
+                            let (mut slow, end) = slow_one(&text, 4, &lookup);
+                            assert_eq!(end, next, "{line:?}");
+                            // `simple` is a hint the state machines never set (rules then
+                            // look at the value themselves); where the fast path sets it,
+                            // the value must hold nothing loaders read differently.
+                            if let (LineKind::Entry(f), LineKind::Entry(s)) = (&mut fast, &mut slow)
+                            {
+                                if f.simple {
+                                    let raw = &bytes[f.raw_value.range()];
+                                    let inside = match f.quoted {
+                                        Some(_) => &raw[1..raw.len() - 1],
+                                        None => raw,
+                                    };
+                                    assert!(
+                                        !inside.iter().any(|b| b"\\$`#\"' \t".contains(b))
+                                            || f.quoted.is_some()
+                                                && !inside.iter().any(|b| b"\\$".contains(b)),
+                                        "{line:?}"
+                                    );
+                                }
+                                f.simple = false;
+                                s.simple = false;
+                            }
+                            assert_eq!(fast, slow, "{line:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // Every export form the fast path takes is among them.
+        assert!(checked > 100, "{checked}");
     }
 
     #[test]
