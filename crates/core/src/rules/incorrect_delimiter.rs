@@ -53,8 +53,9 @@ None automatic: renaming a key breaks the code that reads it. Rename both.
 
 /// `.` in a key; a byte loop, as keys are short (a memchr call costs more).
 fn is_dotted(key: &[u8]) -> bool {
-    #[allow(clippy::manual_contains)]
-    key.iter().any(|&b| b == b'.')
+    // No early exit (nor `contains`, a `memchr` call): on short keys that almost never hold
+    // a dot, a comparison the compiler does sixteen bytes at a time is the cheapest.
+    key.iter().fold(false, |found, &b| found | (b == b'.'))
 }
 
 #[cfg(test)]
