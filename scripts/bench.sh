@@ -5,6 +5,7 @@
 #
 #   scripts/bench.sh            # installs what is missing into bench-work/ (cargo, apt)
 #   LINES=50000 scripts/bench.sh
+#   COUNT=1 scripts/bench.sh    # also count instructions with callgrind (steady, see below)
 #
 # The machines here are shared and noisy: quote the ratios of one run, not absolute times.
 set -euo pipefail
@@ -47,3 +48,25 @@ peak_rss "$dl check --skip-updates $file" \
   "$el check --select $same --format concise $file" \
   "$el check --select $same $file" \
   "$el check $file"
+
+# COUNT=1: also count instructions with callgrind (valgrind), which, unlike the clock on
+# these shared machines, gives the same number every run: a steady measure of progress.
+# Instructions are not time (they ignore page faults, cache misses and the second core).
+if [[ ${COUNT:-} == 1 ]]; then
+  if command -v valgrind >/dev/null; then
+    echo
+    echo "instructions (callgrind, all threads):"
+    count() {
+      local out
+      out=$(mktemp)
+      valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>&1 || true
+      printf '  %14s  %s\n' "$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {print $1}')" "$*"
+      rm -f "$out"
+    }
+    count "$dl" check --skip-updates "$file"
+    count "$el" check --select bom --format concise "$file"
+    count "$el" check --select "$same" --format concise "$file"
+  else
+    echo "bench: COUNT=1 needs valgrind (apt-get install valgrind); skipped" >&2
+  fi
+fi
