@@ -1,5 +1,9 @@
 //! Linting one env file: parse, run the enabled rules, apply suppressions and configured
 //! severities, sort.
+//!
+//! The rules are pure functions of the parsed document, so on large files they run on all
+//! cores (whole-file checks as one task, lines in chunks) with the findings put back in
+//! the sequential order: output never depends on the machine.
 
 use envlint_dotenv::{Document, ErrorKind, LineKind, ParseOptions};
 

@@ -10,6 +10,11 @@
 //! Where dotenvy stops (a quote still open at the end of the file), we recover: the error
 //! covers the line that opened the quote and parsing resumes on the next line, so that one
 //! typo does not hide the rest of the file from the linter.
+//!
+//! Files of a megabyte or more are parsed in pieces on all cores ([`parse_parallel`]): a
+//! linter is expected to keep up with generated and vendored files, and the parse is most
+//! of a check's time. The result is the same as the sequential parse's, line for line;
+//! tests cut files at every newline to hold it to that.
 
 use std::ops::Range;
 
