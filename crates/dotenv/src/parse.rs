@@ -150,13 +150,9 @@ fn read_logical(src: &[u8], all: Option<&str>, first: usize) -> Logical {
         // Fast path: a line ending in a newline without quotes, backslashes or `#` takes the
         // reader from "complete" back to "complete".
         if state == ReadState::Complete && src[next - 1] == b'\n' && !text.bytes().any(is_special) {
-            let mut content_end = next - 1;
-            if content_end > first && src[content_end - 1] == b'\r' {
-                content_end -= 1;
-            }
             return Logical::Line {
                 start: first,
-                content_end,
+                content_end: content_end(src, first, next),
                 comment_at: None,
                 end: next,
             };
@@ -180,16 +176,9 @@ fn read_logical(src: &[u8], all: Option<&str>, first: usize) -> Logical {
             };
         }
         if new_state == ReadState::Complete {
-            let mut content_end = next;
-            if src[..content_end].ends_with(b"\n") {
-                content_end -= 1;
-                if content_end > first && src[content_end - 1] == b'\r' {
-                    content_end -= 1;
-                }
-            }
             return Logical::Line {
                 start: first,
-                content_end,
+                content_end: content_end(src, first, next),
                 comment_at: None,
                 end: next,
             };
@@ -209,6 +198,11 @@ fn eol_of(src: &[u8], end: usize) -> Range<usize> {
     }
 }
 
+/// Where the content of the line `start..end` ends: before its `\n` or `\r\n`.
+fn content_end(src: &[u8], start: usize, end: usize) -> usize {
+    eol_of(src, end).start.max(start)
+}
+
 fn span(r: Range<usize>) -> Span {
     Span::new(r)
 }
@@ -224,23 +218,26 @@ fn char_at(src: &[u8], at: usize) -> Range<usize> {
     at..(at + len).min(src.len())
 }
 
-/// dotenvy's `apply_substitution`: the process environment first, then the latest earlier
-/// definition in the file, else nothing.
-fn substitute(
+/// dotenvy's `apply_substitution`: the process environment first, then the value of the
+/// latest earlier definition in the file (the line `latest` finds among `lines`), else
+/// nothing. Returns what `latest` found, or `None` when the environment answered.
+fn apply_substitution(
     text: &Text,
-    lines: &[Line],
-    seen: &Seen,
     options: &ParseOptions,
+    lines: &[Line],
     name: &str,
     out: &mut String,
-) {
+    latest: impl FnOnce(&[u8]) -> Option<usize>,
+) -> Option<Option<usize>> {
     if let Some(v) = options.env.get(name) {
         out.push_str(&v);
-    } else if let Some(i) = seen.get(text.bytes(), lines, name.as_bytes()) {
-        if let LineKind::Entry(e) = &lines[i as usize].kind {
-            out.push_str(e.value_in(text));
-        }
+        return None;
     }
+    let found = latest(name.as_bytes());
+    if let Some(LineKind::Entry(e)) = found.map(|i| &lines[i].kind) {
+        out.push_str(e.value_in(text));
+    }
+    Some(found)
 }
 
 fn push_line(
@@ -374,12 +371,7 @@ impl Seen {
                     Some(&(_, _, line)) => (line != NONE).then_some(line),
                     // The pre-scan names every reference; should one slip through, find
                     // the latest definition the slow way rather than guess.
-                    None => lines
-                        .iter()
-                        .rposition(
-                            |l| matches!(&l.kind, LineKind::Entry(e) if &src[e.key.range()] == key),
-                        )
-                        .map(|i| i as u32),
+                    None => latest_by_scan(src, lines, key).map(|i| i as u32),
                 }
             }
             Seen::All(table) => table.find(hash, |&i| key_of(src, lines, i) == key).copied(),
@@ -427,10 +419,7 @@ fn fast_line(
     if src[next - 1] != b'\n' {
         return None;
     }
-    let mut end = next - 1;
-    if end > start && src[end - 1] == b'\r' {
-        end -= 1;
-    }
+    let end = content_end(src, start, next);
     let line = &src[start..end];
     let Some(&first) = line.first() else {
         return Some(LineKind::Blank);
@@ -663,7 +652,9 @@ fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Vec<Li
     let mut pos = start;
     while pos < src.len() {
         let lookup = |name: &str, out: &mut String| {
-            substitute(text, &lines, &seen, options, name, out);
+            apply_substitution(text, options, &lines, name, out, |name| {
+                seen.get(src, &lines, name).map(|i| i as usize)
+            });
         };
         let (kind, end) = parse_one(text, pos, &lookup);
         push_line(&mut lines, &mut seen, src, pos, end, kind);
@@ -708,6 +699,25 @@ fn latest_by_scan(src: &[u8], lines: &[Line], name: &[u8]) -> Option<usize> {
         .rposition(|l| matches!(&l.kind, LineKind::Entry(e) if &src[e.key.range()] == name))
 }
 
+/// The latest definition of `name` among `lines`: by its slot in the pre-scan table
+/// (`by_slot`), or the slow way for a name the pre-scan did not see. An empty name is
+/// never defined.
+fn resolve(
+    src: &[u8],
+    names: Option<&Names>,
+    lines: &[Line],
+    name: &[u8],
+    by_slot: impl FnOnce(u32) -> Option<usize>,
+) -> Option<usize> {
+    if name.is_empty() {
+        return None;
+    }
+    match names.and_then(|n| name_slot(src, n, name)) {
+        Some(slot) => by_slot(slot),
+        None => latest_by_scan(src, lines, name),
+    }
+}
+
 /// Parses the logical lines that start in `from..until`, substituting from the process
 /// environment and the piece's own earlier lines, as a whole-file parse would if the file
 /// began at `from`. The first piece is exactly that; for the others, [`parse_parallel`]
@@ -719,9 +729,11 @@ fn parse_piece(
     options: &ParseOptions,
     (from, until): (usize, usize),
     first: bool,
-    capacity: usize,
 ) -> Piece {
     let src = text.bytes();
+    // The first piece's table becomes the file's: room for every line.
+    let to = if first { src.len() } else { until };
+    let capacity = memchr::memchr_iter(b'\n', &src[from..to]).count() + 1;
     let mut lines: Vec<Line> = Vec::with_capacity(capacity);
     // Latest definition in this piece of each referenced name, by the name's start.
     let mut latest: rustc_hash::FxHashMap<u32, u32> = Default::default();
@@ -731,26 +743,14 @@ fn parse_piece(
     while pos < until {
         let index = lines.len() as u32;
         let lookup = |name: &str, out: &mut String| {
-            if let Some(v) = options.env.get(name) {
-                out.push_str(&v);
-                return;
-            }
-            let name = name.as_bytes();
-            let found = if name.is_empty() {
-                None
-            } else {
-                match names.and_then(|n| name_slot(src, n, name)) {
-                    Some(slot) => latest.get(&slot).copied(),
-                    None => latest_by_scan(src, &lines, name).map(|i| i as u32),
-                }
-            };
-            if let Some(j) = found {
-                if let LineKind::Entry(e) = &lines[j as usize].kind {
-                    out.push_str(e.value_in(text));
-                }
-            }
-            if !first {
-                lookups.borrow_mut().push((index, found.unwrap_or(NONE)));
+            let found = apply_substitution(text, options, &lines, name, out, |name| {
+                resolve(src, names, &lines, name, |slot| {
+                    latest.get(&slot).map(|&i| i as usize)
+                })
+            });
+            if let (Some(found), false) = (found, first) {
+                let used = found.map_or(NONE, |i| i as u32);
+                lookups.borrow_mut().push((index, used));
             }
         };
         let (kind, end) = parse_one(text, pos, &lookup);
@@ -837,9 +837,7 @@ fn parse_parallel(
         if k >= count {
             return false;
         }
-        let (from, until) = range(k);
-        let capacity = memchr::memchr_iter(b'\n', &src[from..until]).count() + 1;
-        let piece = parse_piece(text, names, options, (from, until), false, capacity);
+        let piece = parse_piece(text, names, options, range(k), false);
         *parsed[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(piece);
         true
     };
@@ -848,10 +846,9 @@ fn parse_parallel(
             // Without the thread (the system refuses one), this thread reads every piece.
             let _ = std::thread::Builder::new().spawn_scoped(scope, || while step() {});
         }
-        // This thread reads the first piece into the file's table (room for every line),
-        // then joins pieces as they are ready and helps with the rest.
-        let capacity = memchr::memchr_iter(b'\n', src).count() + 1;
-        let mut whole = parse_piece(text, names, options, range(0), true, capacity);
+        // This thread reads the first piece into the file's table, then joins pieces as
+        // they are ready and helps with the rest.
+        let mut whole = parse_piece(text, names, options, range(0), true);
         loop {
             while joined < count {
                 let Some(mut piece) = take(joined) else { break };
@@ -880,28 +877,15 @@ fn parse_parallel(
     for &i in &whole.redo {
         let i = i as usize;
         let before = &lines[..i];
-        let latest = |name: &[u8]| -> Option<usize> {
-            if name.is_empty() {
-                return None;
-            }
-            match names.and_then(|n| name_slot(src, n, name)) {
-                Some(slot) => {
+        let lookup = |name: &str, out: &mut String| {
+            apply_substitution(text, options, before, name, out, |name| {
+                resolve(src, names, before, name, |slot| {
                     // The last (name, line) pair before (slot, i), if it is this name's.
                     let k = defined.partition_point(|&(s, j)| (s, j as usize) < (slot, i));
                     let &(s, j) = defined.get(k.checked_sub(1)?)?;
                     (s == slot).then_some(j as usize)
-                }
-                None => latest_by_scan(src, before, name),
-            }
-        };
-        let lookup = |name: &str, out: &mut String| {
-            if let Some(v) = options.env.get(name) {
-                out.push_str(&v);
-            } else if let Some(j) = latest(name.as_bytes()) {
-                if let LineKind::Entry(e) = &before[j].kind {
-                    out.push_str(e.value_in(text));
-                }
-            }
+                })
+            });
         };
         let pos = if i == 0 {
             start
@@ -935,7 +919,7 @@ fn join(
             }
             Err(_) => {
                 let one = (whole.end, whole.end + 1);
-                let mut one = parse_piece(text, names, options, one, false, 1);
+                let mut one = parse_piece(text, names, options, one, false);
                 append(whole, &mut one, 0);
             }
         }
