@@ -66,6 +66,15 @@ pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
     }
 }
 
+/// A plain line ([`envlint_dotenv::Entry::is_plain`], without a BOM before the key): rules
+/// that declare [`Rule::quiet_on_plain`] are not called for it.
+///
+/// Why: most lines of most files are plain, and the parser has already read every byte
+/// of them; a dozen rule calls, each reading the line again, would find nothing.
+fn is_plain(line: &envlint_dotenv::Line) -> bool {
+    matches!(&line.kind, LineKind::Entry(e) if e.is_plain() && e.key.start == line.span.start)
+}
+
 /// From this many lines on, the checks run on all cores (below, a thread costs more than it
 /// saves).
 const PARALLEL_LINES: usize = 50_000;
@@ -106,17 +115,28 @@ fn run_checks(doc: &Document, settings: &Settings, threads: usize) -> Vec<Diagno
     // line table is the bulk of the memory, and each extra pass costs a full read of it.
     let line_checks: Vec<LineCheck> = active.iter().filter_map(|r| r.line).collect();
     let entry_checks: Vec<EntryCheck> = active.iter().filter_map(|r| r.entry).collect();
+    // The checks that may report a plain line: on most lines of most files, only these run.
+    let loud = |r: &&&Rule| !r.quiet_on_plain;
+    let plain_line_checks: Vec<LineCheck> =
+        active.iter().filter(loud).filter_map(|r| r.line).collect();
+    let plain_entry_checks: Vec<EntryCheck> =
+        active.iter().filter(loud).filter_map(|r| r.entry).collect();
     let line_pass = |range: std::ops::Range<usize>, out: &mut Vec<Diagnostic>| {
         if line_checks.is_empty() && entry_checks.is_empty() {
             return;
         }
         for i in range {
             let line = &doc.lines()[i];
-            for check in &line_checks {
+            let (line_checks, entry_checks) = if is_plain(line) {
+                (&plain_line_checks, &plain_entry_checks)
+            } else {
+                (&line_checks, &entry_checks)
+            };
+            for check in line_checks {
                 check(&ctx, i, line, out);
             }
             if let LineKind::Entry(e) = &line.kind {
-                for check in &entry_checks {
+                for check in entry_checks {
                     check(&ctx, e, out);
                 }
             }
@@ -171,6 +191,91 @@ fn run_checks(doc: &Document, settings: &Settings, threads: usize) -> Vec<Diagno
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    #[test]
+    fn rules_quiet_on_plain_lines_find_nothing_there() {
+        // Plain lines of every byte a plain key or value may hold, among neighbours that
+        // line rules look at (blank lines, comments, indented and spaced lines, duplicates,
+        // quotes, substitutions), with both line endings and a BOM on the first line.
+        let key_bytes = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789";
+        let value_bytes: Vec<u8> = (0x21u8..0x7f)
+            .filter(|b| !b"\"'\\$#`".contains(b))
+            .collect();
+        let neighbours = [
+            "",
+            "# comment ",
+            "  A=1",
+            "B = 2",
+            "k.x=y",
+            "C=\"q\"",
+            "D=${A}",
+            "E=a b",
+            "F",
+            "G='s' ",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut src = String::from("\u{feff}BOM_KEY=1\n");
+        let mut expected = 0;
+        for i in 0..4_000 {
+            let ending = if next(4) == 0 { "\r\n" } else { "\n" };
+            if next(3) == 0 {
+                src.push_str(neighbours[next(neighbours.len())]);
+                src.push_str(ending);
+            }
+            let mut key = String::new();
+            key.push(key_bytes[next(27)] as char); // Not a digit.
+            for _ in 0..next(12) {
+                key.push(key_bytes[next(key_bytes.len())] as char);
+            }
+            if i % 50 == 0 {
+                key = "A".to_owned(); // Duplicates too.
+            }
+            let value: String = (0..next(20))
+                .map(|_| value_bytes[next(value_bytes.len())] as char)
+                .collect();
+            src.push_str(&format!("{key}={value}{ending}"));
+            expected += 1;
+        }
+        let doc = Document::parse(src, &ParseOptions::isolated());
+        let ids: Vec<String> = rules()
+            .iter()
+            .filter(|r| !r.is_project())
+            .map(|r| r.id.to_owned())
+            .collect();
+        let settings = Settings::resolve(&Config::default(), &ids, &[]).unwrap();
+        let ctx = Ctx {
+            doc: &doc,
+            settings: &settings,
+            errors: doc.errors().collect(),
+        };
+        let quiet: Vec<&Rule> = rules().iter().filter(|r| r.quiet_on_plain).collect();
+        assert!(quiet.len() >= 10);
+        let mut plain = 0;
+        for (i, line) in doc.lines().iter().enumerate() {
+            if !is_plain(line) {
+                continue;
+            }
+            plain += 1;
+            for rule in &quiet {
+                let mut out = Vec::new();
+                if let Some(check) = rule.line {
+                    check(&ctx, i, line, &mut out);
+                }
+                if let (Some(check), LineKind::Entry(e)) = (rule.entry, &line.kind) {
+                    check(&ctx, e, &mut out);
+                }
+                assert!(out.is_empty(), "{} on line {}: {out:?}", rule.id, i + 1);
+            }
+        }
+        // Every generated line is plain (not the BOM line, nor the neighbours).
+        assert_eq!(plain, expected);
+    }
 
     #[test]
     fn the_parallel_pass_finds_what_the_sequential_one_does() {

@@ -28,6 +28,10 @@ pub struct Rule {
     pub(crate) line: Option<LineCheck>,
     /// Runs for every entry, in the same pass.
     pub(crate) entry: Option<EntryCheck>,
+    /// `line` and `entry` never report a plain line (`KEY=value` as the fast path of a
+    /// linter sees it: see `lint::is_plain`), so the line pass need not call them there.
+    /// Most lines of most files are plain; `lint`'s tests hold every rule that says so to it.
+    pub(crate) quiet_on_plain: bool,
     /// Runs once per project (rules that compare code, examples and env files).
     pub(crate) project: Option<ProjectCheck>,
 }

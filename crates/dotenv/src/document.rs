@@ -210,10 +210,21 @@ pub struct Entry {
     pub(crate) inner: bool,
     /// The line starts with the `export` keyword.
     pub export: bool,
-    /// See [`Entry::is_simple`].
-    pub(crate) simple: bool,
+    /// See [`Entry::is_simple`] and [`Entry::is_plain`].
+    pub(crate) shape: Shape,
     /// Quotes and substitutions of values more complex than one quoted segment.
     pub(crate) parts: Option<Box<Parts>>,
+}
+
+/// What the parser's fast path learned about an entry, for rules that can then skip it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Nothing: rules look at the value themselves.
+    Unknown,
+    /// See [`Entry::is_simple`].
+    Simple,
+    /// Simple, and the whole line is plain: see [`Entry::is_plain`].
+    Plain,
 }
 
 /// The quoted segments of a value; dereferences to a slice.
@@ -609,7 +620,18 @@ impl Entry {
     /// Rules about quoting and portability skip such values at once. Only a hint: `false`
     /// means "look at the value", not that it is special.
     pub fn is_simple(&self) -> bool {
-        self.simple
+        self.shape != Shape::Unknown
+    }
+
+    /// Whether the line is exactly `KEY=value` and its line terminator: the key upper-case
+    /// ASCII letters, digits and `_`, not starting with a digit; the value empty or
+    /// printable ASCII without blanks, quotes, backslashes, `$`, `#` or backticks; nothing
+    /// else (no `export`, blank or comment; on the first line there may be a BOM before the
+    /// key). Every loader reads such a line the same way and style rules have nothing to
+    /// say about it, so a linter can skip most of its checks there. Only a hint, like
+    /// [`Entry::is_simple`]: `false` means "look at the line", not that it is special.
+    pub fn is_plain(&self) -> bool {
+        self.shape == Shape::Plain
     }
 
     /// Whether the whole value is one quoted segment (`"…"` or `'…'`).

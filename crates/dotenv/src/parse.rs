@@ -28,7 +28,7 @@ const HASHER: FixedState = FixedState::with_seed(0x5eed_e11f);
 
 use crate::document::{
     Document, Entry, ErrorKind, Line, LineKind, ParseError, ParseOptions, Parts, Quote, QuoteKind,
-    Span, Substitution, Text,
+    Shape, Span, Substitution, Text,
 };
 use crate::BOM;
 
@@ -383,6 +383,8 @@ impl Seen {
 const KEY_START: u8 = 1;
 const KEY: u8 = 2;
 const PLAIN: u8 = 4;
+/// Bytes of a plain key ([`Entry::is_plain`]): upper-case letters, digits and `_`.
+const UPPER: u8 = 8;
 
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -395,6 +397,9 @@ static CLASS: [u8; 256] = {
         }
         if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
             v |= KEY;
+        }
+        if c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_' {
+            v |= UPPER;
         }
         if c > 0x20 && c < 0x7f && !matches!(c, b'"' | b'\'' | b'\\' | b'$' | b'#' | b'`') {
             v |= PLAIN;
@@ -430,15 +435,22 @@ fn fast_line(
     if CLASS[first as usize] & KEY_START == 0 {
         return None;
     }
+    // Where the key that starts at `from` ends, and whether all its bytes are `UPPER`.
     let key_end = |from: usize| {
-        from + 1
-            + line[from + 1..]
-                .iter()
-                .take_while(|&&b| CLASS[b as usize] & KEY != 0)
-                .count()
+        let mut classes = CLASS[line[from] as usize];
+        let mut k = from + 1;
+        while let Some(&b) = line.get(k) {
+            let class = CLASS[b as usize];
+            if class & KEY == 0 {
+                break;
+            }
+            classes &= class;
+            k += 1;
+        }
+        (k, classes & UPPER != 0)
     };
     let mut key_start = 0;
-    let mut k = key_end(0);
+    let (mut k, mut upper) = key_end(0);
     // `export KEY=`: one space, then a key (dotenvy takes `export` as a keyword when no
     // `=` follows it).
     let export = k == 6
@@ -449,8 +461,14 @@ fn fast_line(
             .is_some_and(|&b| CLASS[b as usize] & KEY_START != 0);
     if export {
         key_start = 7;
-        k = key_end(7);
+        (k, upper) = key_end(7);
     }
+    // The shape of `KEY=` followed by a plain value (see `Entry::is_plain`).
+    let plain = if upper && !export {
+        Shape::Plain
+    } else {
+        Shape::Simple
+    };
     if line.get(k) != Some(&b'=') {
         return None;
     }
@@ -464,7 +482,7 @@ fn fast_line(
         quoted: None,
         inner: false,
         export,
-        simple: true,
+        shape: plain,
         parts: None,
     };
     match v.first() {
@@ -486,7 +504,11 @@ fn fast_line(
             });
             entry.inner = true;
             // `${…}` inside single quotes is text for dotenvy, not for python-dotenv.
-            entry.simple = q == b'"' || !v.contains(&b'$');
+            entry.shape = if q == b'"' || !v.contains(&b'$') {
+                Shape::Simple
+            } else {
+                Shape::Unknown
+            };
         }
         Some(_) if v.iter().all(|&b| CLASS[b as usize] & PLAIN != 0) => {}
         Some(_) => braced_references(v, value_start, &mut entry, lookup)?,
@@ -532,7 +554,7 @@ fn braced_references(
         });
         i = close + 1;
     }
-    entry.simple = false;
+    entry.shape = Shape::Unknown;
     entry.parts = Some(Box::new(Parts {
         quotes: Vec::new(),
         substitutions: substitutions.into(),
@@ -1094,7 +1116,7 @@ fn parse_line(
         quoted: None,
         inner: false,
         export,
-        simple: false,
+        shape: Shape::Unknown,
         parts: None,
     };
     if rest.is_empty() {
@@ -1401,6 +1423,7 @@ mod tests {
             "\"a`b\"", "a`b", "'a`b'", "\"a b\"",
         ];
         let mut checked = 0;
+        let mut plain = 0;
         for prefix in prefixes {
             for key in keys {
                 for sep in separators {
@@ -1421,12 +1444,39 @@ mod tests {
                             };
                             let (mut slow, end) = slow_one(&text, 4, &lookup);
                             assert_eq!(end, next, "{line:?}");
-                            // `simple` is a hint the state machines never set (rules then
+                            // `shape` is a hint the state machines never set (rules then
                             // look at the value themselves); where the fast path sets it,
-                            // the value must hold nothing loaders read differently.
+                            // the value must hold nothing loaders read differently, and a
+                            // plain line must be exactly what `Entry::is_plain` says.
                             if let (LineKind::Entry(f), LineKind::Entry(s)) = (&mut fast, &mut slow)
                             {
-                                if f.simple {
+                                if f.is_plain() {
+                                    let key = &bytes[f.key.range()];
+                                    let raw = &bytes[f.raw_value.range()];
+                                    assert!(
+                                        !f.export
+                                            && f.comment.is_none()
+                                            && f.key.start == 4
+                                            && f.key.end == f.eq
+                                            && f.eq + 1 == f.raw_value.start
+                                            && !key[0].is_ascii_digit()
+                                            && key.iter().all(|b| {
+                                                b.is_ascii_uppercase()
+                                                    || b.is_ascii_digit()
+                                                    || *b == b'_'
+                                            })
+                                            && raw.iter().all(|b| {
+                                                b.is_ascii_graphic() && !b"\"'\\$#`".contains(b)
+                                            })
+                                            && matches!(
+                                                &bytes[f.raw_value.end as usize..],
+                                                b"\n" | b"\r\n"
+                                            ),
+                                        "{line:?}"
+                                    );
+                                    plain += 1;
+                                }
+                                if f.is_simple() {
                                     let raw = &bytes[f.raw_value.range()];
                                     let inside = match f.quoted {
                                         Some(_) => &raw[1..raw.len() - 1],
@@ -1439,8 +1489,8 @@ mod tests {
                                         "{line:?}"
                                     );
                                 }
-                                f.simple = false;
-                                s.simple = false;
+                                f.shape = Shape::Unknown;
+                                s.shape = Shape::Unknown;
                             }
                             assert_eq!(fast, slow, "{line:?}");
                             checked += 1;
@@ -1451,6 +1501,8 @@ mod tests {
         }
         // Every export form the fast path takes is among them.
         assert!(checked > 100, "{checked}");
+        // `A=` and `A=v`, `B1=` and `B1=v`, with either line ending: the plain lines here.
+        assert_eq!(plain, 8);
     }
 
     #[test]

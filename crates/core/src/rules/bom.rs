@@ -46,6 +46,7 @@ Safe: the BOM is removed; nothing else changes.
     }),
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: None,
 };
 

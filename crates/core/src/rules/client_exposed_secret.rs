@@ -42,6 +42,7 @@ component, a backend); rotate the key if it was ever deployed.
     file: None,
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: Some(check),
 };
 

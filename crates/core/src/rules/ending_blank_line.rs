@@ -46,6 +46,7 @@ Safe: a line terminator (the one the file already uses) is appended.
     }),
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: None,
 };
 

@@ -36,6 +36,7 @@ and leaves the edit to you.
     file: None,
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: Some(check),
 };
 

@@ -32,6 +32,7 @@ needs a hand edit).
     file: None,
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: Some(check),
 };
 

@@ -48,6 +48,7 @@ Safe: the extra blank lines are removed.
         }
     }),
     entry: None,
+    quiet_on_plain: true,
     project: None,
 };
 

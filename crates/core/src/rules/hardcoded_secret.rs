@@ -39,6 +39,7 @@ suppress with `# envlint: ignore[hardcoded-secret]` on the line.
     file: None,
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: Some(check),
 };
 

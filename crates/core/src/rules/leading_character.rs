@@ -56,6 +56,7 @@ that reads the key).
         }
     }),
     entry: None,
+    quiet_on_plain: true,
     project: None,
 };
 

@@ -46,6 +46,7 @@ nothing needs it any more.
     file: None,
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: Some(check),
 };
 

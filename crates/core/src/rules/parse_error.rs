@@ -59,6 +59,7 @@ Automatic where the intent is unambiguous; otherwise the help text says what to 
     }),
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: None,
 };
 

@@ -61,6 +61,7 @@ Safe: the quotes are removed; the value every loader reads is unchanged.
             )),
         );
     }),
+    quiet_on_plain: true,
     project: None,
 };
 

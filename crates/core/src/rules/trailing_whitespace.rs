@@ -57,6 +57,7 @@ Safe: the whitespace is removed.
         );
     }),
     entry: None,
+    quiet_on_plain: true,
     project: None,
 };
 

@@ -59,6 +59,7 @@ from their keys.
     }),
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: None,
 };
 

@@ -33,6 +33,7 @@ suppress with `# envlint: ignore[unused-in-example]`).
     file: None,
     line: None,
     entry: None,
+    quiet_on_plain: false,
     project: Some(check),
 };
 

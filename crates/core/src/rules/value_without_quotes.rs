@@ -72,6 +72,7 @@ the same text.
         }
         out.push(d);
     }),
+    quiet_on_plain: true,
     project: None,
 };
 
