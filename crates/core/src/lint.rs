@@ -192,6 +192,16 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
+    /// Settings with every .env file rule on.
+    fn every_env_rule() -> Settings {
+        let ids: Vec<String> = rules()
+            .iter()
+            .filter(|r| !r.is_project())
+            .map(|r| r.id.to_owned())
+            .collect();
+        Settings::resolve(&Config::default(), &ids, &[]).unwrap()
+    }
+
     #[test]
     fn rules_quiet_on_plain_lines_find_nothing_there() {
         // Plain lines of every byte a plain key or value may hold, among neighbours that
@@ -243,12 +253,7 @@ mod tests {
             expected += 1;
         }
         let doc = Document::parse(src, &ParseOptions::isolated());
-        let ids: Vec<String> = rules()
-            .iter()
-            .filter(|r| !r.is_project())
-            .map(|r| r.id.to_owned())
-            .collect();
-        let settings = Settings::resolve(&Config::default(), &ids, &[]).unwrap();
+        let settings = every_env_rule();
         let ctx = Ctx {
             doc: &doc,
             settings: &settings,
@@ -280,12 +285,7 @@ mod tests {
     #[test]
     fn the_parallel_pass_finds_what_the_sequential_one_does() {
         // Every .env rule on, over a file of many small pieces with problems in each.
-        let ids: Vec<String> = rules()
-            .iter()
-            .filter(|r| !r.is_project())
-            .map(|r| r.id.to_owned())
-            .collect();
-        let settings = Settings::resolve(&Config::default(), &ids, &[]).unwrap();
+        let settings = every_env_rule();
         let mut src = String::new();
         for i in 0..3_000 {
             src.push_str(&format!(
