@@ -516,7 +516,8 @@ fn missing_lines<'e>(example: &'e Document, env: &Document) -> Vec<(&'e str, &'e
         .filter_map(|l| match &l.kind {
             LineKind::Entry(e) => {
                 let range = example.line_range(l);
-                let text = &example.to_bytes()[range.start..range.end - l.eol.len()];
+                let text =
+                    &example.to_bytes()[range.start..range.end - l.eol(example.to_bytes()).len()];
                 Some((e.key(example), text))
             }
             _ => None,

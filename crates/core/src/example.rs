@@ -520,7 +520,7 @@ fn update(
         let last_blank = doc
             .lines()
             .last()
-            .is_none_or(|l| matches!(l.kind, LineKind::Blank) && !l.eol.is_empty());
+            .is_none_or(|l| matches!(l.kind, LineKind::Blank) && !l.eol(doc.to_bytes()).is_empty());
         if anchored_at_end || !last_blank {
             tail.push_str(eol);
         }

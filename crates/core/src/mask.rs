@@ -67,7 +67,7 @@ pub fn display_parts(
                 let keep: Vec<Span> = e.substitutions().iter().map(|s| s.span).collect();
                 mask(&mut out, e.raw_value.range(), &keep);
                 if let Some(start) = e.comment {
-                    let c = start as usize..line.eol.start as usize;
+                    let c = start as usize..line.eol(&out).start as usize;
                     mask_assignment_comment(&mut out, c);
                 }
             }

@@ -169,12 +169,21 @@ pub struct Document {
 /// when present, belongs to the first line).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    /// All bytes of the line, including its line terminator.
+    /// All bytes of the line, including its line terminator ([`Line::eol`]).
     pub span: Span,
-    /// The line terminator (`\n`, `\r\n`) at the end of `span`; empty at the end of file.
-    pub eol: Span,
     /// What the line holds.
     pub kind: LineKind,
+}
+
+impl Line {
+    /// The line terminator (`\n`, `\r\n`) at the end of `span`; empty at the end of file.
+    /// `src` is the document's bytes ([`Document::to_bytes`]).
+    ///
+    /// Read from the bytes rather than stored: the line table is most of a large
+    /// document's memory, and 8 bytes a line is a seventh of it.
+    pub fn eol(&self, src: &[u8]) -> Span {
+        Span::new(crate::parse::eol_of(src, self.span.end as usize))
+    }
 }
 
 /// What a logical line holds.
@@ -521,13 +530,13 @@ impl Document {
         let crlf = self
             .lines
             .iter()
-            .filter(|l| l.eol.len() == 2)
+            .filter(|l| l.eol(self.src.bytes()).len() == 2)
             .take(64)
             .count();
         let lf = self
             .lines
             .iter()
-            .filter(|l| l.eol.len() == 1)
+            .filter(|l| l.eol(self.src.bytes()).len() == 1)
             .take(64)
             .count();
         if crlf > lf {

@@ -188,7 +188,7 @@ fn read_logical(src: &[u8], all: Option<&str>, first: usize) -> Logical {
     }
 }
 
-fn eol_of(src: &[u8], end: usize) -> Range<usize> {
+pub(crate) fn eol_of(src: &[u8], end: usize) -> Range<usize> {
     if src[..end].ends_with(b"\r\n") {
         end - 2..end
     } else if src[..end].ends_with(b"\n") {
@@ -256,7 +256,6 @@ fn push_line(
     let span_start = if lines.is_empty() { 0 } else { pos };
     lines.push(Line {
         span: span(span_start..end),
-        eol: span(eol_of(src, end)),
         kind,
     });
     if let Some(key) = key {
@@ -786,7 +785,6 @@ fn parse_piece(
         let span_start = if first && index == 0 { 0 } else { pos };
         lines.push(Line {
             span: span(span_start..end),
-            eol: span(eol_of(src, end)),
             kind,
         });
         pos = end;
@@ -1554,7 +1552,7 @@ mod tests {
         assert_eq!(&src[e.comment_span(&d).unwrap().range()], "# note");
         assert_eq!(e.value(&d), "a b");
         assert_eq!(e.fully_quoted(), Some(QuoteKind::Double));
-        assert_eq!(&src[d.lines()[0].eol.range()], "\n");
+        assert_eq!(&src[d.lines()[0].eol(src.as_bytes()).range()], "\n");
     }
 
     #[test]

@@ -29,7 +29,7 @@ Safe: the whitespace is removed.
     file: Some(|ctx, out| report_rejections(ctx, "trailing-whitespace", out)),
     line: Some(|ctx, _, line, out| {
         let src = ctx.doc.to_bytes();
-        let end = line.eol.start as usize;
+        let end = line.eol(src).start as usize;
         let mut start = end;
         while start > line.span.start as usize && matches!(src[start - 1], b' ' | b'\t') {
             start -= 1;
