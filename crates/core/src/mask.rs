@@ -38,9 +38,16 @@ pub fn display_parts(
     let chosen: Vec<&envlint_dotenv::Line> = match only {
         None => lines.iter().collect(),
         Some(ranges) => {
+            // In file order, each window's first line is found by galloping forward from
+            // the previous one's: windows are many and close together, and a binary
+            // search over the whole table for each missed the cache at every step.
+            let mut ranges = ranges.to_vec();
+            ranges.sort_unstable_by_key(|r| r.start);
             let mut picked: Vec<usize> = Vec::new();
-            for r in ranges {
-                let first = lines.partition_point(|l| (l.span.end as usize) <= r.start);
+            let mut from = 0;
+            for r in &ranges {
+                let first = from + gallop(&lines[from..], |l| (l.span.end as usize) <= r.start);
+                from = first;
                 let mut i = first;
                 while i < lines.len() && ((lines[i].span.start as usize) < r.end || i == first) {
                     picked.push(i);
@@ -116,6 +123,18 @@ pub fn display_source(mut bytes: Vec<u8>, show_values: bool) -> Vec<u8> {
 }
 
 /// Invalid UTF-8 and control characters (but tab and line breaks) become `?`.
+/// `items.partition_point(before)`, probing from the front in growing steps: cheap when
+/// the answer is near the start.
+fn gallop<T>(items: &[T], before: impl Fn(&T) -> bool) -> usize {
+    let mut end = 1;
+    while end < items.len() && before(&items[end - 1]) {
+        end *= 2;
+    }
+    let end = end.min(items.len());
+    let start = end / 2;
+    start + items[start..end].partition_point(before)
+}
+
 fn sanitize(out: &mut [u8]) {
     let mut i = 0;
     while i < out.len() {
@@ -198,6 +217,16 @@ fn looks_like_token(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gallop_finds_what_a_binary_search_does() {
+        for len in 0..70 {
+            let items: Vec<usize> = (0..len).collect();
+            for cut in 0..=len {
+                assert_eq!(gallop(&items, |&x| x < cut), cut, "{len} {cut}");
+            }
+        }
+    }
     use envlint_dotenv::ParseOptions;
 
     fn shown(s: &[u8]) -> String {
