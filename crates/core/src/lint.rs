@@ -5,7 +5,7 @@
 //! cores (whole-file checks as one task, lines in chunks) with the findings put back in
 //! the sequential order: output never depends on the machine.
 
-use envlint_dotenv::{Document, ErrorKind, LineKind, ParseOptions};
+use envlint_dotenv::{Document, ErrorKind, LineKind, ParseError, ParseOptions};
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -29,7 +29,18 @@ pub struct EnvFileReport {
 /// must not depend on the shell it runs in.
 pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
     let doc = Document::parse(src, &ParseOptions::isolated());
-    let diagnostics = lint_document(&doc, settings);
+    // One walk of the line table for the errors (rules and the fix horizon below use them):
+    // on a large file each walk is a pass over megabytes.
+    let errors: Vec<&ParseError> = doc.errors().collect();
+    // After a quote that never closes, what the following lines mean is a guess (the quote
+    // may be meant to span them): offer no fix there.
+    let horizon = errors
+        .iter()
+        .filter(|e| matches!(e.kind, ErrorKind::UnterminatedQuote { .. }))
+        .map(|e| e.line.start as usize)
+        .min()
+        .unwrap_or(usize::MAX);
+    let diagnostics = lint_document(&doc, settings, errors);
     let suppressions = Suppressions::from_document(&doc);
     let before = diagnostics.len();
     let mut diagnostics: Vec<Diagnostic> = diagnostics
@@ -37,14 +48,6 @@ pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
         .filter(|d| !suppressions.suppresses(d))
         .collect();
     let suppressed = before - diagnostics.len();
-    // After a quote that never closes, what the following lines mean is a guess (the quote
-    // may be meant to span them): offer no fix there.
-    let horizon = doc
-        .errors()
-        .filter(|e| matches!(e.kind, ErrorKind::UnterminatedQuote { .. }))
-        .map(|e| e.line.start as usize)
-        .min()
-        .unwrap_or(usize::MAX);
     for d in &mut diagnostics {
         if let Some(sev) = settings.severity_override(d.rule) {
             d.severity = sev;
@@ -83,7 +86,13 @@ const PARALLEL_LINES: usize = 50_000;
 const TASK_LINES: usize = 8_192;
 
 /// Runs the enabled rules over an already parsed document (no suppression, no overrides).
-pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+///
+/// `errors` are the document's parse errors, in order (`doc.errors()`).
+pub(crate) fn lint_document<'d>(
+    doc: &'d Document,
+    settings: &Settings,
+    errors: Vec<&'d ParseError>,
+) -> Vec<Diagnostic> {
     let threads = if doc.lines().len() >= PARALLEL_LINES {
         std::thread::available_parallelism()
             .map_or(1, usize::from)
@@ -91,15 +100,20 @@ pub(crate) fn lint_document(doc: &Document, settings: &Settings) -> Vec<Diagnost
     } else {
         1
     };
-    run_checks(doc, settings, threads)
+    run_checks(doc, settings, errors, threads)
 }
 
 /// [`lint_document`] on `threads` threads; the findings do not depend on how many.
-fn run_checks(doc: &Document, settings: &Settings, threads: usize) -> Vec<Diagnostic> {
+fn run_checks<'d>(
+    doc: &'d Document,
+    settings: &Settings,
+    errors: Vec<&'d ParseError>,
+    threads: usize,
+) -> Vec<Diagnostic> {
     let ctx = Ctx {
         doc,
         settings,
-        errors: doc.errors().collect(),
+        errors,
     };
     let active: Vec<&Rule> = rules()
         .iter()
@@ -294,10 +308,10 @@ mod tests {
             ));
         }
         let doc = Document::parse(src, &ParseOptions::isolated());
-        let one = run_checks(&doc, &settings, 1);
+        let one = run_checks(&doc, &settings, doc.errors().collect(), 1);
         assert!(one.len() > 20_000, "{}", one.len());
         for threads in [2, 3] {
-            let many = run_checks(&doc, &settings, threads);
+            let many = run_checks(&doc, &settings, doc.errors().collect(), threads);
             assert!(one == many, "{threads} threads");
         }
     }
