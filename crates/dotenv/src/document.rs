@@ -159,6 +159,9 @@ impl Text {
 pub struct Document {
     pub(crate) src: Text,
     pub(crate) lines: Vec<Line>,
+    /// Indices of the lines that are errors, in order: callers ask for them on every
+    /// check, and on a large file a walk of the line table is a pass over megabytes.
+    pub(crate) errors: Vec<u32>,
     pub(crate) has_bom: bool,
     pub(crate) too_large: bool,
 }
@@ -485,10 +488,12 @@ impl Document {
 
     /// The rejected lines, in file order.
     pub fn errors(&self) -> impl Iterator<Item = &ParseError> + '_ {
-        self.lines.iter().filter_map(|l| match &l.kind {
-            LineKind::Error(e) => Some(&**e),
-            _ => None,
-        })
+        self.errors
+            .iter()
+            .filter_map(|&i| match &self.lines[i as usize].kind {
+                LineKind::Error(e) => Some(&**e),
+                _ => None,
+            })
     }
 
     /// The last entry for `key` (what later substitutions in the file would see).

@@ -241,7 +241,7 @@ fn apply_substitution(
 }
 
 fn push_line(
-    lines: &mut Vec<Line>,
+    (lines, errors): (&mut Vec<Line>, &mut Vec<u32>),
     seen: &mut Seen,
     src: &[u8],
     pos: usize,
@@ -252,6 +252,9 @@ fn push_line(
         LineKind::Entry(entry) => Some(entry.key.range()),
         _ => None,
     };
+    if matches!(kind, LineKind::Error(_)) {
+        errors.push(lines.len() as u32);
+    }
     // The BOM belongs to the first line.
     let span_start = if lines.is_empty() { 0 } else { pos };
     lines.push(Line {
@@ -598,6 +601,7 @@ pub(crate) fn parse_in_pieces(
         return Document {
             src: Text::Bytes(src),
             lines: Vec::new(),
+            errors: Vec::new(),
             has_bom: false,
             too_large: true,
         };
@@ -606,15 +610,21 @@ pub(crate) fn parse_in_pieces(
     let start = if has_bom { BOM.len() } else { 0 };
     let text = Text::new(src);
     // Invalid UTF-8 needs every key remembered (`Seen::All`): that path stays sequential.
-    let lines = if pieces > 1 && text.as_str().is_some() {
+    let (lines, errors) = if pieces > 1 && text.as_str().is_some() {
         let cuts = cuts(text.bytes(), start, pieces);
         parse_parallel(&text, options, &cuts, threads.max(1))
     } else {
         parse_sequential(&text, options, start)
     };
+    debug_assert!(errors
+        .iter()
+        .copied()
+        .eq((0..lines.len() as u32)
+            .filter(|&i| matches!(lines[i as usize].kind, LineKind::Error(_)))));
     Document {
         src: text,
         lines,
+        errors,
         has_bom,
         too_large: false,
     }
@@ -664,11 +674,15 @@ fn slow_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (Lin
     }
 }
 
-fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Vec<Line> {
+/// The lines of a file and the indices of those that are errors.
+type Parsed = (Vec<Line>, Vec<u32>);
+
+fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Parsed {
     let src = text.bytes();
     // One line per newline at most: size the vector once (it is the bulk of the memory).
     let newlines = memchr::memchr_iter(b'\n', src).count() + 1;
     let mut lines: Vec<Line> = Vec::with_capacity(newlines);
+    let mut errors = Vec::new();
     let mut seen = Seen::new(src, text.as_str(), newlines);
     let mut pos = start;
     while pos < src.len() {
@@ -678,15 +692,17 @@ fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Vec<Li
             });
         };
         let (kind, end) = parse_one(text, pos, &lookup);
-        push_line(&mut lines, &mut seen, src, pos, end, kind);
+        push_line((&mut lines, &mut errors), &mut seen, src, pos, end, kind);
         pos = end;
     }
-    lines
+    (lines, errors)
 }
 
 /// What one piece of a file, parsed on its own, yields. Line indices are the piece's own.
 struct Piece {
     lines: Vec<Line>,
+    /// Which lines are errors.
+    errors: Vec<u32>,
     /// Entries whose key some `$` reference names: (start of the name in the pre-scan
     /// table, line).
     defs: Vec<(u32, u32)>,
@@ -759,6 +775,7 @@ fn parse_piece(
     // Latest definition in this piece of each referenced name, by the name's start.
     let mut latest: rustc_hash::FxHashMap<u32, u32> = Default::default();
     let mut defs = Vec::new();
+    let mut errors = Vec::new();
     let lookups = std::cell::RefCell::new(Vec::new());
     let mut pos = from;
     while pos < until {
@@ -781,6 +798,9 @@ fn parse_piece(
                 defs.push((slot, index));
             }
         }
+        if matches!(kind, LineKind::Error(_)) {
+            errors.push(index);
+        }
         // The BOM belongs to the first line.
         let span_start = if first && index == 0 { 0 } else { pos };
         lines.push(Line {
@@ -791,6 +811,7 @@ fn parse_piece(
     }
     Piece {
         lines,
+        errors,
         defs,
         lookups: lookups.into_inner(),
         redo: Vec::new(),
@@ -824,12 +845,7 @@ fn cuts(src: &[u8], start: usize, pieces: usize) -> Vec<usize> {
 /// exactly there, and until such a line exists the lines are read one by one (in the worst
 /// case the rest of the file, sequentially). From a line start the reading is the same as
 /// in a whole-file parse: the line reader begins every logical line in the same state.
-fn parse_parallel(
-    text: &Text,
-    options: &ParseOptions,
-    cuts: &[usize],
-    threads: usize,
-) -> Vec<Line> {
+fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: usize) -> Parsed {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Mutex, PoisonError};
 
@@ -887,8 +903,9 @@ fn parse_parallel(
         }
     }
     let mut lines = whole.lines;
+    let mut errors = whole.errors;
     if whole.redo.is_empty() {
-        return lines;
+        return (lines, errors);
     }
     // Each name resolves to its latest definition before the line, whose own value is
     // final by then.
@@ -914,9 +931,20 @@ fn parse_parallel(
         };
         let (kind, end) = parse_one(text, pos, &lookup);
         debug_assert_eq!(end, lines[i].span.end as usize);
+        // A lookup's value never makes a line an error or not (errors come from the text
+        // as written); should that ever change, the list still follows the lines.
+        let listed = errors.binary_search(&(i as u32));
+        debug_assert_eq!(listed.is_ok(), matches!(kind, LineKind::Error(_)));
+        match (listed, matches!(kind, LineKind::Error(_))) {
+            (Err(at), true) => errors.insert(at, i as u32),
+            (Ok(at), false) => {
+                errors.remove(at);
+            }
+            _ => {}
+        }
         lines[i].kind = kind;
     }
-    lines
+    (lines, errors)
 }
 
 /// Joins the next piece to `whole`: its lines from the first that starts where `whole`
@@ -967,6 +995,13 @@ fn append(whole: &mut Piece, piece: &mut Piece, from: usize) {
         }
     }
     whole.redo.extend(redo.iter().map(|&i| base + i - from));
+    whole.errors.extend(
+        piece
+            .errors
+            .iter()
+            .filter(|&&i| i >= from)
+            .map(|&i| base + i - from),
+    );
     if from > 0 {
         piece.lines.drain(..from as usize);
     }
@@ -1386,8 +1421,10 @@ mod tests {
         }
         for cuts in all {
             for threads in [1, 2] {
-                let lines = parse_parallel(&text, &ParseOptions::isolated(), &cuts, threads);
+                let (lines, errors) =
+                    parse_parallel(&text, &ParseOptions::isolated(), &cuts, threads);
                 assert_eq!(lines, whole.lines, "cut at {cuts:?} on {threads} threads");
+                assert_eq!(errors, whole.errors, "cut at {cuts:?} on {threads} threads");
             }
         }
     }
