@@ -534,7 +534,7 @@ fn render_file(
             return;
         }
     };
-    let index = LineIndex::new(doc.to_bytes());
+    let index = LineIndex::of_document(&doc);
     let path = shown_path(path);
     let mut sink = |s: &str| out.write(s);
     match cli.format {
