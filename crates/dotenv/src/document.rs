@@ -638,12 +638,14 @@ impl Entry {
     }
 
     /// Whether the line is exactly `KEY=value` and its line terminator: the key upper-case
-    /// ASCII letters, digits and `_`, not starting with a digit; the value empty or
-    /// printable ASCII without blanks, quotes, backslashes, `$`, `#` or backticks; nothing
-    /// else (no `export`, blank or comment; on the first line there may be a BOM before the
-    /// key). Every loader reads such a line the same way and style rules have nothing to
-    /// say about it, so a linter can skip most of its checks there. Only a hint, like
-    /// [`Entry::is_simple`]: `false` means "look at the line", not that it is special.
+    /// ASCII letters, digits and `_`, not starting with a digit; the value empty, printable
+    /// ASCII without blanks, quotes, backslashes, `$`, `#` or backticks, or one quoted
+    /// segment that is [simple](Entry::is_simple) (no escapes; in double quotes no `$`,
+    /// in single quotes no `${`); nothing else (no `export`, blank or comment; on the
+    /// first line there may be a BOM before the key). Every loader reads such a line the
+    /// same way and style rules have nothing to say about it beyond its quotes, so a
+    /// linter can skip most of its checks there. Only a hint, like [`Entry::is_simple`]:
+    /// `false` means "look at the line", not that it is special.
     pub fn is_plain(&self) -> bool {
         self.shape == Shape::Plain
     }

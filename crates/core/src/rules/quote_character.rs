@@ -35,8 +35,12 @@ Safe: the quotes are removed; the value every loader reads is unchanged.
     file: None,
     line: None,
     entry: Some(|ctx, e, out| {
+        // Most values are not quoted: settle that before reading the value.
+        if e.fully_quoted().is_none() || !e.substitutions().is_empty() {
+            return;
+        }
         let value = e.value(ctx.doc);
-        if e.fully_quoted().is_none() || !e.substitutions().is_empty() || value.is_empty() {
+        if value.is_empty() {
             return;
         }
         if !is_plain_value(value) {
@@ -61,7 +65,7 @@ Safe: the quotes are removed; the value every loader reads is unchanged.
             )),
         );
     }),
-    quiet_on_plain: true,
+    quiet_on_plain: false,
     project: None,
 };
 
