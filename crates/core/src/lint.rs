@@ -236,7 +236,7 @@ mod tests {
             "B = 2",
             "k.x=y",
             "C=\"q\" # c",
-            "D=${A}",
+            "D=$A/${A}",
             "E=a b",
             "F",
             "G='s' ",
@@ -270,10 +270,15 @@ mod tests {
                 1 => ("\"", &quoted_bytes),
                 _ => ("'", &quoted_bytes),
             };
-            let value: String = (0..next(20))
+            let mut value: String = (0..next(20))
                 .map(|_| allowed[next(allowed.len())] as char)
                 .filter(|&c| !quote.contains(c))
                 .collect();
+            // Unquoted values may hold `${NAME}` references, defined or not.
+            if quote.is_empty() && next(3) == 0 {
+                let at = next(value.len() + 1);
+                value.insert_str(at, ["${A}", "${lower_1}", "${_X9}"][next(3)]);
+            }
             src.push_str(&format!("{key}={quote}{value}{quote}{ending}"));
             expected += 1;
         }

@@ -237,6 +237,8 @@ pub(crate) enum Shape {
     Simple,
     /// Simple, and the whole line is plain: see [`Entry::is_plain`].
     Plain,
+    /// A plain line whose value has `${NAME}` references (so it is not simple).
+    PlainReferences,
 }
 
 /// The quoted segments of a value; dereferences to a slice.
@@ -634,20 +636,22 @@ impl Entry {
     /// Rules about quoting and portability skip such values at once. Only a hint: `false`
     /// means "look at the value", not that it is special.
     pub fn is_simple(&self) -> bool {
-        self.shape != Shape::Unknown
+        matches!(self.shape, Shape::Simple | Shape::Plain)
     }
 
     /// Whether the line is exactly `KEY=value` and its line terminator: the key upper-case
     /// ASCII letters, digits and `_`, not starting with a digit; the value empty, printable
-    /// ASCII without blanks, quotes, backslashes, `$`, `#` or backticks, or one quoted
+    /// ASCII without blanks, quotes, backslashes, `$`, `#` or backticks (possibly with
+    /// `${NAME}` references, `NAME` of ASCII letters, digits and `_`), or one quoted
     /// segment that is [simple](Entry::is_simple) (no escapes; in double quotes no `$`,
-    /// in single quotes no `${`); nothing else (no `export`, blank or comment; on the
-    /// first line there may be a BOM before the key). Every loader reads such a line the
-    /// same way and style rules have nothing to say about it beyond its quotes, so a
-    /// linter can skip most of its checks there. Only a hint, like [`Entry::is_simple`]:
-    /// `false` means "look at the line", not that it is special.
+    /// in single quotes no `$` at all); nothing else (no `export`, blank or comment; on
+    /// the first line there may be a BOM before the key). Such a line holds nothing that
+    /// style and portability checks look for beyond its quotes (braced references are the
+    /// form every expanding loader reads alike), so a linter can skip most of its checks
+    /// there. Only a hint, like [`Entry::is_simple`]: `false` means "look at the line",
+    /// not that it is special.
     pub fn is_plain(&self) -> bool {
-        self.shape == Shape::Plain
+        matches!(self.shape, Shape::Plain | Shape::PlainReferences)
     }
 
     /// Whether the whole value is one quoted segment (`"…"` or `'…'`).

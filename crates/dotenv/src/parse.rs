@@ -514,7 +514,12 @@ fn fast_line(
             };
         }
         Some(_) if v.iter().all(|&b| CLASS[b as usize] & PLAIN != 0) => {}
-        Some(_) => braced_references((v, &all[value_start..end]), value_start, &mut entry, lookup)?,
+        Some(_) => {
+            braced_references((v, &all[value_start..end]), value_start, &mut entry, lookup)?;
+            if plain == Shape::Plain {
+                entry.shape = Shape::PlainReferences;
+            }
+        }
     }
     Some(LineKind::Entry(entry))
 }
@@ -1504,8 +1509,11 @@ mod tests {
                                                     || *b == b'_'
                                             })
                                             && (raw.iter().all(|b| {
-                                                b.is_ascii_graphic() && !b"\"'\\$#`".contains(b)
-                                            }) || f.quoted.is_some() && f.is_simple())
+                                                b.is_ascii_graphic() && !b"\"'\\#`".contains(b)
+                                            }) && (!raw.contains(&b'$')
+                                                || !f.substitutions().is_empty()
+                                                    && f.substitutions().iter().all(|s| s.braced))
+                                                || f.quoted.is_some() && f.is_simple())
                                             && matches!(
                                                 &bytes[f.raw_value.end as usize..],
                                                 b"\n" | b"\r\n"
@@ -1540,9 +1548,9 @@ mod tests {
         // Every export form the fast path takes is among them.
         assert!(checked > 100, "{checked}");
         // For the keys `A` and `B1`, with either line ending: an empty value, `v`, `"q"`,
-        // `'s'`, `"a`b"`, `'a`b'` and `"a b"` (not `'${A}'`: python-dotenv reads a
+        // `'s'`, `${A}`, `"a`b"`, `'a`b'` and `"a b"` (not `'${A}'`: python-dotenv reads a
         // reference there).
-        assert_eq!(plain, 2 * 7 * 2);
+        assert_eq!(plain, 2 * 8 * 2);
     }
 
     #[test]
