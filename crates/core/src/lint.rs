@@ -164,10 +164,12 @@ fn run_checks<'d>(
         return out;
     }
     // Large files: the checks are pure functions of the document, so the whole-file checks
-    // (task 0) and chunks of lines (the other tasks) are shared out to all cores as each
-    // finishes its last task, and the findings are concatenated in task order: the same
-    // order as the sequential pass.
-    let tasks = 1 + n.div_ceil(TASK_LINES);
+    // (a task each, first: `duplicated-key` and `unordered-key` each cost more than all
+    // the line checks of a plain file) and chunks of lines (the other tasks) are shared
+    // out to all cores as each finishes its last task, and the findings are concatenated
+    // in task order: the same order as the sequential pass.
+    let files = file_checks.len();
+    let tasks = files + n.div_ceil(TASK_LINES);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done: std::sync::Mutex<Vec<(usize, Vec<Diagnostic>)>> = Default::default();
     std::thread::scope(|scope| {
@@ -177,10 +179,10 @@ fn run_checks<'d>(
                 break;
             }
             let mut part = Vec::new();
-            if task == 0 {
-                file_pass(&mut part);
+            if let Some(check) = file_checks.get(task) {
+                check(&ctx, &mut part);
             } else {
-                let start = (task - 1) * TASK_LINES;
+                let start = (task - files) * TASK_LINES;
                 line_pass(start..(start + TASK_LINES).min(n), &mut part);
             }
             done.lock()
