@@ -915,7 +915,10 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
     }
     // Each name resolves to its latest definition before the line, whose own value is
     // final by then.
-    let mut defined = whole.defs;
+    // (name, line) pairs as one number each: sorting them is serial work, and comparing
+    // numbers is cheaper than comparing pairs.
+    let pair = |s: u32, j: u32| u64::from(s) << 32 | u64::from(j);
+    let mut defined: Vec<u64> = whole.defs.iter().map(|&(s, j)| pair(s, j)).collect();
     defined.sort_unstable();
     for &i in &whole.redo {
         let i = i as usize;
@@ -924,9 +927,9 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
             apply_substitution(text, options, before, name, out, |name| {
                 resolve(src, names, before, name, |slot| {
                     // The last (name, line) pair before (slot, i), if it is this name's.
-                    let k = defined.partition_point(|&(s, j)| (s, j as usize) < (slot, i));
-                    let &(s, j) = defined.get(k.checked_sub(1)?)?;
-                    (s == slot).then_some(j as usize)
+                    let k = defined.partition_point(|&d| d < pair(slot, i as u32));
+                    let d = *defined.get(k.checked_sub(1)?)?;
+                    (d >> 32 == u64::from(slot)).then_some((d & u64::from(u32::MAX)) as usize)
                 })
             });
         };
