@@ -73,7 +73,7 @@ pub fn display_parts(
             LineKind::Entry(e) => {
                 let keep: Vec<Span> = e.substitutions().iter().map(|s| s.span).collect();
                 mask(&mut out, e.raw_value.range(), &keep);
-                if let Some(start) = e.comment {
+                if let Some(start) = e.comment() {
                     let c = start as usize..line.eol(&out).start as usize;
                     mask_assignment_comment(&mut out, c);
                 }

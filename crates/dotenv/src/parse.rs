@@ -479,7 +479,6 @@ fn fast_line(
     let value_start = start + k + 1;
     let mut entry = Entry {
         key: span(start + key_start..start + k),
-        eq: (start + k) as u32,
         raw_value: span(value_start..end),
         comment: None,
         quoted: None,
@@ -1146,15 +1145,15 @@ fn parse_line(
             err(ErrorKind::ExpectedEquals, char_at(src, start + p))
         };
     }
-    let eq = (start + p) as u32;
     p = skip_ws(line, p + 1);
     let value_start = start + p;
     let rest = &line[p..];
     let mut entry = Entry {
         key: span(key),
-        eq,
         raw_value: span(value_start..value_start),
-        comment: reader_comment.as_ref().map(|c| c.start as u32),
+        comment: reader_comment
+            .as_ref()
+            .and_then(|c| std::num::NonZeroU32::new(c.start as u32)),
         quoted: None,
         inner: false,
         export,
@@ -1165,7 +1164,7 @@ fn parse_line(
         return LineKind::Entry(entry);
     }
     if rest.starts_with('#') {
-        entry.comment = Some(value_start as u32);
+        entry.comment = std::num::NonZeroU32::new(value_start as u32);
         return LineKind::Entry(entry);
     }
     // Fast path: nothing in the value that quotes, escapes, substitutes or ends it.
@@ -1198,7 +1197,7 @@ fn parse_line(
     match parse_value(rest, value_start, lookup) {
         Ok(v) => {
             if let Some(c) = v.comment_at {
-                entry.comment = Some(c as u32);
+                entry.comment = std::num::NonZeroU32::new(c as u32);
             }
             entry.raw_value = span(value_start..v.end);
             let raw = &src[value_start..v.end];
@@ -1503,8 +1502,8 @@ mod tests {
                                         !f.export
                                             && f.comment.is_none()
                                             && f.key.start == 4
-                                            && f.key.end == f.eq
-                                            && f.eq + 1 == f.raw_value.start
+                                            && f.key.end + 1 == f.raw_value.start
+                                            && bytes[f.key.end as usize] == b'='
                                             && !key[0].is_ascii_digit()
                                             && key.iter().all(|b| {
                                                 b.is_ascii_uppercase()
@@ -1600,7 +1599,7 @@ mod tests {
         let e = d.entries().next().unwrap();
         assert_eq!(&src[e.export_span(&d).unwrap().range()], "export");
         assert_eq!(&src[e.key.range()], "KEY");
-        assert_eq!(&src[e.eq_span().range()], "=");
+        assert_eq!(&src[e.eq_span(&d).range()], "=");
         assert_eq!(&src[e.raw_value.range()], "\"a b\"");
         assert_eq!(&src[e.comment_span(&d).unwrap().range()], "# note");
         assert_eq!(e.value(&d), "a b");

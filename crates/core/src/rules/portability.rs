@@ -77,7 +77,7 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
         .iter()
         .any(|b| matches!(b, b'#' | b'\\' | b'$' | b'`'));
     let mixed = !e.quotes().is_empty() && e.fully_quoted().is_none();
-    let glued_comment = raw.is_empty() && e.comment.is_some();
+    let glued_comment = raw.is_empty() && e.comment().is_some();
     if !(special || mixed || glued_comment) {
         return;
     }
@@ -87,7 +87,7 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
     // `;`) what dotenvy does. tests/loaders.rs holds the named loaders to their claims.
     if raw.is_empty() {
         if let Some(c) = e.comment_span(doc) {
-            if c.start == e.eq + 1 {
+            if c.start == e.eq_span(doc).end {
                 warn(out, key, c.range(), format!("python-dotenv and docker compose read the `#…` text as the value of `{key}`; dotenvy and node dotenv read an empty value"), "quote the value if `#` belongs to it, or put a blank before the comment");
             }
         }

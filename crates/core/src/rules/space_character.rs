@@ -33,7 +33,7 @@ Safe: the spaces are removed.
     file: None,
     line: None,
     entry: Some(|ctx, e, out| {
-        let eq = e.eq as usize;
+        let eq = e.eq_span(ctx.doc).start as usize;
         let before = e.key.end as usize..eq;
         let after = eq + 1..e.raw_value.start as usize;
         // `KEY= # comment` keeps its blank: removing it would glue `#` to the value.
