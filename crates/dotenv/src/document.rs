@@ -162,6 +162,8 @@ pub struct Document {
     /// Indices of the lines that are errors, in order: callers ask for them on every
     /// check, and on a large file a walk of the line table is a pass over megabytes.
     pub(crate) errors: Vec<u32>,
+    /// See [`Document::lines_are_physical`].
+    pub(crate) physical: bool,
     pub(crate) has_bom: bool,
     pub(crate) too_large: bool,
 }
@@ -484,6 +486,13 @@ impl Document {
             LineKind::Entry(e) => Some(e),
             _ => None,
         })
+    }
+
+    /// Whether every line is one physical line (no quoted value spans a newline, as in
+    /// nearly every file): then the lines' starts are the text's line starts. Known from
+    /// the parse, which counts the newlines anyway.
+    pub fn lines_are_physical(&self) -> bool {
+        self.physical
     }
 
     /// The rejected lines, in file order.

@@ -607,6 +607,7 @@ pub(crate) fn parse_in_pieces(
             src: Text::Bytes(src),
             lines: Vec::new(),
             errors: Vec::new(),
+            physical: false,
             has_bom: false,
             too_large: true,
         };
@@ -615,7 +616,7 @@ pub(crate) fn parse_in_pieces(
     let start = if has_bom { BOM.len() } else { 0 };
     let text = Text::new(src);
     // Invalid UTF-8 needs every key remembered (`Seen::All`): that path stays sequential.
-    let (lines, errors) = if pieces > 1 && text.as_str().is_some() {
+    let (lines, errors, newlines) = if pieces > 1 && text.as_str().is_some() {
         let cuts = cuts(text.bytes(), start, pieces);
         parse_parallel(&text, options, &cuts, threads.max(1))
     } else {
@@ -626,10 +627,15 @@ pub(crate) fn parse_in_pieces(
         .copied()
         .eq((0..lines.len() as u32)
             .filter(|&i| matches!(lines[i as usize].kind, LineKind::Error(_)))));
+    // Every line but an unterminated last one ends with a newline, so with as many lines
+    // as that count, none holds another.
+    let terminated = text.bytes().last() == Some(&b'\n');
+    let physical = !lines.is_empty() && lines.len() == newlines + usize::from(!terminated);
     Document {
         src: text,
         lines,
         errors,
+        physical,
         has_bom,
         too_large: false,
     }
@@ -680,7 +686,9 @@ fn slow_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (Lin
 }
 
 /// The lines of a file and the indices of those that are errors.
-type Parsed = (Vec<Line>, Vec<u32>);
+/// The lines of a file, the indices of those that are errors, and how many newlines the
+/// file has.
+type Parsed = (Vec<Line>, Vec<u32>, usize);
 
 fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Parsed {
     let src = text.bytes();
@@ -700,12 +708,14 @@ fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Parsed
         push_line((&mut lines, &mut errors), &mut seen, src, pos, end, kind);
         pos = end;
     }
-    (lines, errors)
+    (lines, errors, newlines - 1)
 }
 
 /// What one piece of a file, parsed on its own, yields. Line indices are the piece's own.
 struct Piece {
     lines: Vec<Line>,
+    /// Newlines from the piece's start to its end (the first piece: to the file's end).
+    newlines: usize,
     /// Which lines are errors.
     errors: Vec<u32>,
     /// Entries whose key some `$` reference names: (start of the name in the pre-scan
@@ -775,7 +785,8 @@ fn parse_piece(
     let src = text.bytes();
     // The first piece's table becomes the file's: room for every line.
     let to = if first { src.len() } else { until };
-    let capacity = memchr::memchr_iter(b'\n', &src[from..to]).count() + 1;
+    let newlines = memchr::memchr_iter(b'\n', &src[from..to]).count();
+    let capacity = newlines + 1;
     let mut lines: Vec<Line> = Vec::with_capacity(capacity);
     // Latest definition in this piece of each referenced name, by the name's start.
     let mut latest: rustc_hash::FxHashMap<u32, u32> = Default::default();
@@ -816,6 +827,7 @@ fn parse_piece(
     }
     Piece {
         lines,
+        newlines,
         errors,
         defs,
         lookups: lookups.into_inner(),
@@ -909,8 +921,10 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
     }
     let mut lines = whole.lines;
     let mut errors = whole.errors;
+    // The first piece counted to the end of the file (and a BOM holds no newline).
+    let newlines = whole.newlines;
     if whole.redo.is_empty() {
-        return (lines, errors);
+        return (lines, errors, newlines);
     }
     // Each name resolves to its latest definition before the line, whose own value is
     // final by then.
@@ -952,7 +966,7 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
         }
         lines[i].kind = kind;
     }
-    (lines, errors)
+    (lines, errors, newlines)
 }
 
 /// Joins the next piece to `whole`: its lines from the first that starts where `whole`
@@ -1429,9 +1443,10 @@ mod tests {
         }
         for cuts in all {
             for threads in [1, 2] {
-                let (lines, errors) =
+                let (lines, errors, newlines) =
                     parse_parallel(&text, &ParseOptions::isolated(), &cuts, threads);
                 assert_eq!(lines, whole.lines, "cut at {cuts:?} on {threads} threads");
+                assert_eq!(newlines, src.matches('\n').count());
                 assert_eq!(errors, whole.errors, "cut at {cuts:?} on {threads} threads");
             }
         }
