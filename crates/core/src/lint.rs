@@ -2,8 +2,12 @@
 //! severities, sort.
 //!
 //! The rules are pure functions of the parsed document, so on large files they run on all
-//! cores (whole-file checks as one task, lines in chunks) with the findings put back in
+//! cores (each whole-file check a task, lines in chunks) with the findings put back in
 //! the sequential order: output never depends on the machine.
+//!
+//! Most lines of most files are plain `KEY=value` lines (the parser says which); rules that
+//! declare they never report one are not called there. That, not the rules' own speed,
+//! is what keeps a check of a 200,000-line file to a few hundred instructions a line.
 
 use envlint_dotenv::{Document, ErrorKind, LineKind, ParseError, ParseOptions};
 
