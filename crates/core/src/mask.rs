@@ -122,7 +122,6 @@ pub fn display_source(mut bytes: Vec<u8>, show_values: bool) -> Vec<u8> {
     bytes
 }
 
-/// Invalid UTF-8 and control characters (but tab and line breaks) become `?`.
 /// `items.partition_point(before)`, probing from the front in growing steps: cheap when
 /// the answer is near the start.
 fn gallop<T>(items: &[T], before: impl Fn(&T) -> bool) -> usize {
@@ -135,6 +134,7 @@ fn gallop<T>(items: &[T], before: impl Fn(&T) -> bool) -> usize {
     start + items[start..end].partition_point(before)
 }
 
+/// Invalid UTF-8 and control characters (but tab and line breaks) become `?`.
 fn sanitize(out: &mut [u8]) {
     let mut i = 0;
     while i < out.len() {
@@ -217,6 +217,7 @@ fn looks_like_token(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use envlint_dotenv::ParseOptions;
 
     #[test]
     fn gallop_finds_what_a_binary_search_does() {
@@ -227,7 +228,6 @@ mod tests {
             }
         }
     }
-    use envlint_dotenv::ParseOptions;
 
     fn shown(s: &[u8]) -> String {
         let doc = Document::parse(s.to_vec(), &ParseOptions::isolated());

@@ -275,7 +275,7 @@ enum Seen {
     /// The names the file references, found by a pre-scan that names them exactly as
     /// dotenvy will: each slot is (name start, name length, latest line or [`NONE`]). The
     /// table stays small and cache-resident however many keys the file has.
-    Referenced(HashTable<(u32, u32, u32)>),
+    Referenced(Names),
     /// Every key, as line indices (when the pre-scan cannot be exact: invalid UTF-8).
     All(HashTable<u32>),
 }
@@ -438,7 +438,8 @@ fn fast_line(
     if CLASS[first as usize] & KEY_START == 0 {
         return None;
     }
-    // Where the key that starts at `from` ends, and whether all its bytes are `UPPER`.
+    // Where the key that starts at `from` ends, and whether all its bytes are `UPPER` (only
+    // a key at the start of the line can make it plain).
     let key_end = |from: usize| {
         let mut classes = CLASS[line[from] as usize];
         let mut k = from + 1;
@@ -453,7 +454,7 @@ fn fast_line(
         (k, classes & UPPER != 0)
     };
     let mut key_start = 0;
-    let (mut k, mut upper) = key_end(0);
+    let (mut k, upper) = key_end(0);
     // `export KEY=`: one space, then a key (dotenvy takes `export` as a keyword when no
     // `=` follows it).
     let export = k == 6
@@ -464,7 +465,7 @@ fn fast_line(
             .is_some_and(|&b| CLASS[b as usize] & KEY_START != 0);
     if export {
         key_start = 7;
-        (k, upper) = key_end(7);
+        k = key_end(7).0;
     }
     // The shape of `KEY=` followed by a plain value (see `Entry::is_plain`).
     let plain = if upper && !export {
@@ -685,18 +686,18 @@ fn slow_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (Lin
     }
 }
 
-/// The lines of a file and the indices of those that are errors.
 /// The lines of a file, the indices of those that are errors, and how many newlines the
 /// file has.
 type Parsed = (Vec<Line>, Vec<u32>, usize);
 
 fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Parsed {
     let src = text.bytes();
-    // One line per newline at most: size the vector once (it is the bulk of the memory).
-    let newlines = memchr::memchr_iter(b'\n', src).count() + 1;
-    let mut lines: Vec<Line> = Vec::with_capacity(newlines);
+    // One line per newline at most (and one after the last): size the vector once (it is
+    // the bulk of the memory).
+    let newlines = memchr::memchr_iter(b'\n', src).count();
+    let mut lines: Vec<Line> = Vec::with_capacity(newlines + 1);
     let mut errors = Vec::new();
-    let mut seen = Seen::new(src, text.as_str(), newlines);
+    let mut seen = Seen::new(src, text.as_str(), newlines + 1);
     let mut pos = start;
     while pos < src.len() {
         let lookup = |name: &str, out: &mut String| {
@@ -708,7 +709,7 @@ fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Parsed
         push_line((&mut lines, &mut errors), &mut seen, src, pos, end, kind);
         pos = end;
     }
-    (lines, errors, newlines - 1)
+    (lines, errors, newlines)
 }
 
 /// What one piece of a file, parsed on its own, yields. Line indices are the piece's own.
@@ -786,8 +787,7 @@ fn parse_piece(
     // The first piece's table becomes the file's: room for every line.
     let to = if first { src.len() } else { until };
     let newlines = memchr::memchr_iter(b'\n', &src[from..to]).count();
-    let capacity = newlines + 1;
-    let mut lines: Vec<Line> = Vec::with_capacity(capacity);
+    let mut lines: Vec<Line> = Vec::with_capacity(newlines + 1);
     // Latest definition in this piece of each referenced name, by the name's start.
     let mut latest: rustc_hash::FxHashMap<u32, u32> = Default::default();
     let mut defs = Vec::new();
@@ -920,16 +920,15 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
         }
     }
     let mut lines = whole.lines;
-    let mut errors = whole.errors;
+    let errors = whole.errors;
     // The first piece counted to the end of the file (and a BOM holds no newline).
     let newlines = whole.newlines;
     if whole.redo.is_empty() {
         return (lines, errors, newlines);
     }
     // Each name resolves to its latest definition before the line, whose own value is
-    // final by then.
-    // (name, line) pairs as one number each: sorting them is serial work, and comparing
-    // numbers is cheaper than comparing pairs.
+    // final by then. The (name, line) pairs are sorted as one number each: the sort is
+    // serial work, and comparing numbers is cheaper than comparing pairs.
     let pair = |s: u32, j: u32| u64::from(s) << 32 | u64::from(j);
     let mut defined: Vec<u64> = whole.defs.iter().map(|&(s, j)| pair(s, j)).collect();
     defined.sort_unstable();
@@ -954,16 +953,12 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
         let (kind, end) = parse_one(text, pos, &lookup);
         debug_assert_eq!(end, lines[i].span.end as usize);
         // A lookup's value never makes a line an error or not (errors come from the text
-        // as written); should that ever change, the list still follows the lines.
-        let listed = errors.binary_search(&(i as u32));
-        debug_assert_eq!(listed.is_ok(), matches!(kind, LineKind::Error(_)));
-        match (listed, matches!(kind, LineKind::Error(_))) {
-            (Err(at), true) => errors.insert(at, i as u32),
-            (Ok(at), false) => {
-                errors.remove(at);
-            }
-            _ => {}
-        }
+        // as written), so the error list stands; the check after every parse in the
+        // tests compares it with the lines.
+        debug_assert_eq!(
+            errors.binary_search(&(i as u32)).is_ok(),
+            matches!(kind, LineKind::Error(_))
+        );
         lines[i].kind = kind;
     }
     (lines, errors, newlines)

@@ -49,7 +49,8 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
         for s in e.substitutions() {
             let sp = s.span.range();
             let after = src.get(sp.end).copied();
-            if !s.braced && s.name(doc).is_empty() {
+            let name = s.name(doc);
+            if !s.braced && name.is_empty() {
                 out.push(
                     Diagnostic::new(
                         "substitution-key",
@@ -79,7 +80,7 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                         sp.start..end,
                         format!(
                             "dotenvy reads `${full}` as `${}` followed by text: unbraced names stop at `_`",
-                            s.name(doc)
+                            name
                         ),
                     )
                     .key(key)
@@ -92,13 +93,13 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                         ],
                     )),
                 );
-            } else if !s.braced && s.name(doc).starts_with(|c: char| c.is_ascii_digit()) {
+            } else if !s.braced && name.starts_with(|c: char| c.is_ascii_digit()) {
                 out.push(
                     Diagnostic::new(
                         "substitution-key",
                         Severity::Warning,
                         sp.clone(),
-                        format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", s.name(doc), s.name(doc)),
+                        format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", name, name),
                     )
                     .key(key)
                     .help("escape the `$` as `\\$` or put the value in single quotes")
@@ -108,16 +109,15 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                     )),
                 );
             } else if s.braced
-                && (s.name(doc).is_empty()
-                    || !s.name(doc).chars().all(|c| c.is_alphanumeric() || c == '_'))
+                && (name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_'))
             {
-                let shell = s.name(doc).contains([':', '-', '?', '+', '=']);
+                let shell = name.contains([':', '-', '?', '+', '=']);
                 let msg = if shell {
-                    format!("dotenvy has no shell operators in `${{…}}`: it looks up a variable named `{}`, which is always empty", s.name(doc))
+                    format!("dotenvy has no shell operators in `${{…}}`: it looks up a variable named `{}`, which is always empty", name)
                 } else {
                     format!(
                         "`${{{}}}` is not a valid name; dotenvy substitutes an empty value",
-                        s.name(doc)
+                        name
                     )
                 };
                 out.push(
