@@ -89,11 +89,7 @@ pub(crate) fn fix(
         let changed = p.changed();
         if changed {
             changed_files += 1;
-            if diff {
-                if cli.format != Format::Json {
-                    emit(&p.diff());
-                }
-            } else if let Err(e) = p.apply() {
+            if let Err(e) = p.show_or_apply(diff, cli.format) {
                 io_errors.push(e);
                 continue;
             }

@@ -54,6 +54,18 @@ impl Pending {
             .to_string()
     }
 
+    /// With `--diff`, prints the change (not in JSON output, which reports it instead);
+    /// otherwise writes the file.
+    pub(crate) fn show_or_apply(&self, diff: bool, format: Format) -> Result<(), String> {
+        if !diff {
+            return self.apply();
+        }
+        if format != Format::Json {
+            emit(&self.diff());
+        }
+        Ok(())
+    }
+
     /// Writes the file (atomically; refusing if it changed or appeared since read).
     pub(crate) fn apply(&self) -> Result<(), String> {
         match &self.original {
@@ -703,11 +715,7 @@ pub(crate) fn init(
             continue;
         }
         changed += 1;
-        if diff {
-            if cli.format != Format::Json {
-                emit(&p.diff());
-            }
-        } else if let Err(e) = p.apply() {
+        if let Err(e) = p.show_or_apply(diff, cli.format) {
             write_errors.push(e);
         }
     }

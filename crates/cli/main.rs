@@ -661,9 +661,11 @@ fn build_project(
     // use Vite (any `.env.<mode>` is a mode file there).
     let mut package_json_dirs = std::collections::HashSet::new();
     let mut vite_dirs = std::collections::HashSet::new();
+    // Each folder once, with or without a package.json.
+    let mut looked = std::collections::HashSet::new();
     for f in &env_files {
         let dir = envlint_core::project::folder(&f.path);
-        if package_json_dirs.contains(dir) {
+        if !looked.insert(dir) {
             continue;
         }
         let manifest = Path::new(if dir.is_empty() { "." } else { dir }).join("package.json");
