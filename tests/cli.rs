@@ -350,6 +350,22 @@ fn configuration_is_found_nearest_first_in_every_form() {
     assert_eq!(sev.code, 0, "info does not fail the run");
 }
 
+/// The (rule, line) of each finding of a `--format json` run.
+fn rules_and_lines(run: &Run) -> Vec<(String, u64)> {
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn suppression_comments() {
     let dir = repo(&[
@@ -360,19 +376,7 @@ fn suppression_comments() {
     ),
     ]);
     let run = envlint(dir.path(), &["check", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let found: Vec<(String, u64)> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_owned(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(found, [("lowercase-key".to_owned(), 4)]);
+    assert_eq!(rules_and_lines(&run), [("lowercase-key".to_owned(), 4)]);
 }
 
 #[test]
@@ -1420,4 +1424,38 @@ fn init_writes_env_local_in_a_framework_project() {
         "{}",
         bad.stderr
     );
+}
+
+#[test]
+fn large_files_are_checked_like_small_ones() {
+    // Over a megabyte, `check` maps the file instead of reading it: the findings must not
+    // change, with valid UTF-8 or not.
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 1_200_000 {
+        text.push_str(&format!("KEY_{i:06}=value_{i}\n"));
+        i += 1;
+    }
+    let n = i as u64;
+    text.push_str("lower=1\nKEY_000007=again\n");
+    let mut bad = text.clone().into_bytes();
+    bad.extend_from_slice(b"BROKEN=\xff\n");
+    let dir = repo(&[
+        (".gitignore", b"*.env\n"),
+        ("big.env", text.as_bytes()),
+        ("bad.env", &bad),
+    ]);
+    let found = |file: &str| {
+        let run = envlint(dir.path(), &["check", "--format", "json", file]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        rules_and_lines(&run)
+    };
+    let expected = vec![
+        ("lowercase-key".to_owned(), n + 1),
+        ("duplicated-key".to_owned(), n + 2),
+    ];
+    assert_eq!(found("big.env"), expected);
+    let mut with_bad = expected;
+    with_bad.push(("invalid-utf8".to_owned(), n + 3));
+    assert_eq!(found("bad.env"), with_bad);
 }

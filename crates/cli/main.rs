@@ -12,6 +12,7 @@ mod discover;
 mod fix;
 mod generate;
 mod git;
+mod mapped;
 mod refs;
 mod render;
 mod settings;
@@ -25,7 +26,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use envlint_core::mask::{display_bytes, display_parts};
 use envlint_core::project::{lint_project, EnvFile, GitFacts, Project, Role, SourceFile};
 use envlint_core::{lint_env_file, Applicability, Diagnostic, LineIndex, Settings, Severity};
-use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions};
+use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions, Source};
 use serde_json::json;
 
 use crate::render::{FileOutput, Human};
@@ -307,15 +308,32 @@ fn shown_path(path: &Path) -> String {
 
 /// Reads an env file, refusing ones too large to be one (documents use 32-bit offsets).
 fn read_env_file(path: &Path) -> Result<Vec<u8>, String> {
-    let fail = |e: std::io::Error| format!("{}: {}", shown_path(path), discover::io_reason(&e));
-    let len = std::fs::metadata(path).map_err(fail)?.len();
+    check_env_file_len(path)?;
+    std::fs::read(path).map_err(|e| io_failure(path, &e))
+}
+
+/// [`read_env_file`] for commands that only read: a large file is mapped, not copied
+/// (`mapped` says when and why).
+fn read_env_file_shared(path: &Path) -> Result<Source, String> {
+    check_env_file_len(path)?;
+    mapped::read(path).map_err(|e| io_failure(path, &e))
+}
+
+fn io_failure(path: &Path, e: &std::io::Error) -> String {
+    format!("{}: {}", shown_path(path), discover::io_reason(e))
+}
+
+fn check_env_file_len(path: &Path) -> Result<(), String> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| io_failure(path, &e))?
+        .len();
     if len > Document::MAX_LEN as u64 {
         return Err(format!(
             "{}: {len} bytes is larger than an env file can be here (4 GiB); not checked",
             shown_path(path)
         ));
     }
-    std::fs::read(path).map_err(fail)
+    Ok(())
 }
 
 struct Linted {
@@ -357,7 +375,7 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 fn lint_all(files: &[PathBuf], settings: &Settings) -> Vec<Linted> {
     par_map(files, |path| Linted {
         path: path.clone(),
-        result: read_env_file(path).map(|bytes| {
+        result: read_env_file_shared(path).map(|bytes| {
             let report = lint_env_file(bytes, settings);
             (report.doc, report.diagnostics)
         }),

@@ -9,7 +9,7 @@
 //! declare they never report one are not called there. That, not the rules' own speed,
 //! is what keeps a check of a 200,000-line file to a few hundred instructions a line.
 
-use envlint_dotenv::{Document, ErrorKind, LineKind, ParseError, ParseOptions};
+use envlint_dotenv::{Document, ErrorKind, LineKind, ParseError, ParseOptions, Source};
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -31,7 +31,7 @@ pub struct EnvFileReport {
 ///
 /// Substitution during parsing does not consult the process environment: a lint result
 /// must not depend on the shell it runs in.
-pub fn lint_env_file(src: Vec<u8>, settings: &Settings) -> EnvFileReport {
+pub fn lint_env_file(src: impl Into<Source>, settings: &Settings) -> EnvFileReport {
     let doc = Document::parse(src, &ParseOptions::isolated());
     // One walk of the line table for the errors (rules and the fix horizon below use them):
     // on a large file each walk is a pass over megabytes.

@@ -30,7 +30,7 @@ mod parse;
 
 pub use document::{
     Document, Entry, EnvLookup, ErrorKind, Line, LineKind, ParseError, ParseOptions, Quote,
-    QuoteKind, Quotes, Span, Substitution,
+    QuoteKind, Quotes, Source, Span, Substitution,
 };
 pub use edit::{apply_edits, encode_value, is_plain_value, EditError, TextEdit};
 

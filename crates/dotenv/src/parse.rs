@@ -28,7 +28,7 @@ const HASHER: FixedState = FixedState::with_seed(0x5eed_e11f);
 
 use crate::document::{
     Document, Entry, ErrorKind, Line, LineKind, ParseError, ParseOptions, Parts, Quote, QuoteKind,
-    Shape, Span, Substitution, Text,
+    Shape, Source, Span, Substitution, Text,
 };
 use crate::BOM;
 
@@ -579,7 +579,7 @@ const PARALLEL_BYTES: usize = 1 << 20;
 /// memory twice.
 const PIECE_BYTES: usize = 128 << 10;
 
-pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
+pub(crate) fn parse(src: Source, options: &ParseOptions) -> Document {
     let threads = if src.len() >= PARALLEL_BYTES {
         std::thread::available_parallelism()
             .map_or(1, usize::from)
@@ -598,14 +598,14 @@ pub(crate) fn parse(src: Vec<u8>, options: &ParseOptions) -> Document {
 /// [`parse`] with the file cut into (at most) `pieces` pieces, parsed on `threads` threads.
 /// The result is the same whatever the numbers; tests hold it to that.
 pub(crate) fn parse_in_pieces(
-    src: Vec<u8>,
+    src: Source,
     options: &ParseOptions,
     pieces: usize,
     threads: usize,
 ) -> Document {
     if src.len() > Document::MAX_LEN {
         return Document {
-            src: Text::Bytes(src),
+            src: Text::raw(src),
             lines: Vec::new(),
             errors: Vec::new(),
             physical: false,
@@ -613,7 +613,7 @@ pub(crate) fn parse_in_pieces(
             too_large: true,
         };
     }
-    let has_bom = src.starts_with(BOM);
+    let has_bom = src.as_bytes().starts_with(BOM);
     let start = if has_bom { BOM.len() } else { 0 };
     let text = Text::new(src);
     // Invalid UTF-8 needs every key remembered (`Seen::All`): that path stays sequential.
@@ -715,7 +715,7 @@ fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Parsed
 /// What one piece of a file, parsed on its own, yields. Line indices are the piece's own.
 struct Piece {
     lines: Vec<Line>,
-    /// Newlines from the piece's start to its end (the first piece: to the file's end).
+    /// Newlines from the piece's start to its end; for the joined pieces, in all of them.
     newlines: usize,
     /// Which lines are errors.
     errors: Vec<u32>,
@@ -784,9 +784,9 @@ fn parse_piece(
     first: bool,
 ) -> Piece {
     let src = text.bytes();
-    // The first piece's table becomes the file's: room for every line.
-    let to = if first { src.len() } else { until };
-    let newlines = memchr::memchr_iter(b'\n', &src[from..to]).count();
+    // The first piece's table becomes the file's and grows as pieces are joined (a large
+    // table grows by remapping, not copying), so no piece counts past its own end.
+    let newlines = memchr::memchr_iter(b'\n', &src[from..until]).count();
     let mut lines: Vec<Line> = Vec::with_capacity(newlines + 1);
     // Latest definition in this piece of each referenced name, by the name's start.
     let mut latest: rustc_hash::FxHashMap<u32, u32> = Default::default();
@@ -905,6 +905,7 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
         loop {
             while joined < count {
                 let Some(mut piece) = take(joined) else { break };
+                whole.newlines += piece.newlines;
                 join(text, names, options, &mut whole, &mut piece);
                 joined += 1;
             }
@@ -916,12 +917,13 @@ fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: 
     });
     for k in joined..count {
         if let Some(mut piece) = take(k) {
+            whole.newlines += piece.newlines;
             join(text, names, options, &mut whole, &mut piece);
         }
     }
     let mut lines = whole.lines;
     let errors = whole.errors;
-    // The first piece counted to the end of the file (and a BOM holds no newline).
+    // The pieces cover the file (a BOM holds no newline).
     let newlines = whole.newlines;
     if whole.redo.is_empty() {
         return (lines, errors, newlines);
@@ -1423,8 +1425,13 @@ mod tests {
     /// The parse with the file cut after every newline (two pieces), and after every pair
     /// of newlines (three pieces), against the whole-file parse.
     fn same_at_every_cut(src: &str) {
-        let whole = parse_in_pieces(src.as_bytes().to_vec(), &ParseOptions::isolated(), 1, 1);
-        let text = Text::new(src.as_bytes().to_vec());
+        let whole = parse_in_pieces(
+            src.as_bytes().to_vec().into(),
+            &ParseOptions::isolated(),
+            1,
+            1,
+        );
+        let text = Text::new(src.into());
         let starts: Vec<usize> = memchr::memchr_iter(b'\n', src.as_bytes())
             .map(|i| i + 1)
             .filter(|&i| i < src.len())
@@ -1484,7 +1491,7 @@ mod tests {
                         for ending in ["\n", "\r\n"] {
                             let line = format!("{prefix}{key}{sep}{value}{ending}");
                             let src = format!("A=1\n{line}");
-                            let text = Text::new(src.clone().into_bytes());
+                            let text = Text::new(src.clone().into());
                             let bytes = text.bytes();
                             let lookup = |name: &str, out: &mut String| {
                                 if name == "A" {

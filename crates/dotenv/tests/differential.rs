@@ -52,6 +52,18 @@ fn ours(input: &[u8]) -> Ours {
             "parsed in {pieces} pieces: {input:?}"
         );
     }
+    // Shared bytes (a mapped file) read exactly as owned ones, UTF-8 or not.
+    let shared = Document::parse(
+        bytes::Bytes::copy_from_slice(input),
+        &ParseOptions::default(),
+    );
+    assert_eq!(shared.to_bytes(), input, "lossless when shared");
+    assert_eq!(shared.lines(), doc.lines(), "shared: {input:?}");
+    for line in shared.lines() {
+        if let LineKind::Entry(e) = &line.kind {
+            assert_eq!(e.value(&shared), e.value(&doc), "shared value: {input:?}");
+        }
+    }
     let mut items = Vec::new();
     let mut error_lines = Vec::new();
     for line in doc.lines() {

@@ -142,5 +142,8 @@ fn large_files_parsed_in_pieces_read_as_one() {
             "{pieces} pieces on {threads} threads"
         );
     }
+    let shared = Document::parse(bytes::Bytes::from(src.clone()), &options);
+    assert!(shared.lines() == whole.lines());
+    assert_eq!(shared.to_bytes(), &src[..]);
     assert!(parse(src).lines() == whole.lines());
 }
