@@ -371,11 +371,18 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Lints files in parallel, keeping the input order.
-fn lint_all(files: &[PathBuf], settings: &Settings) -> Vec<Linted> {
+/// Lints files in parallel, keeping the input order. `mapped`: large files may be mapped
+/// rather than read, which pays only when the output does not copy the text (code frames
+/// mask values in a copy of the file; read, its buffer is reused for that).
+fn lint_all(files: &[PathBuf], settings: &Settings, mapped: bool) -> Vec<Linted> {
+    let read = if mapped {
+        read_env_file_shared
+    } else {
+        |path: &Path| read_env_file(path).map(Source::Owned)
+    };
     par_map(files, |path| Linted {
         path: path.clone(),
-        result: read_env_file_shared(path).map(|bytes| {
+        result: read(path).map(|bytes| {
             let report = lint_env_file(bytes, settings);
             (report.doc, report.diagnostics)
         }),
@@ -765,7 +772,11 @@ fn check(
     };
     // Findings are recorded only when a baseline is being written.
     let mut recorder = write_baseline.map(|_| baseline::Recorder::default());
-    let linted = lint_all(&setup.files, &setup.settings);
+    let linted = lint_all(
+        &setup.files,
+        &setup.settings,
+        !matches!(cli.format, Format::Human),
+    );
     let human = Human::new(color(cli));
     let others = render::Others::new(cli.show_values);
     let mut out = Stdout::new();

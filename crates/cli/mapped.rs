@@ -13,8 +13,10 @@
 //! - regular files of at least [`MIN_LEN`] (1 MiB; a real env file is a few KiB, and a
 //!   small file reads as fast as it maps), so the mapping is for generated and pathological
 //!   files;
-//! - `check`, which only reads; `fix`, `example` and `init` read into memory, because they
-//!   write back what they read;
+//! - `check` with machine-readable or concise output, which only reads; `fix`, `example` and
+//!   `init` read into memory, because they write back what they read, and so do code
+//!   frames, which mask values in a copy of the text (a read buffer is reused for that;
+//!   a mapping would be copied, costing again what it saved);
 //! - a mapping whose length is the length just read from the open file (anything else, or a
 //!   mapping the system refuses, falls back to reading).
 
