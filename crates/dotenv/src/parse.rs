@@ -28,7 +28,7 @@ const HASHER: FixedState = FixedState::with_seed(0x5eed_e11f);
 
 use crate::document::{
     Document, Entry, ErrorKind, Line, LineKind, ParseError, ParseOptions, Parts, Quote, QuoteKind,
-    Shape, Source, Span, Substitution, Text,
+    Shape, Source, Span, Substitution, Substitutions, Text,
 };
 use crate::BOM;
 
@@ -532,43 +532,61 @@ fn braced_references(
     entry: &mut Entry,
     lookup: &dyn Fn(&str, &mut String),
 ) -> Option<()> {
-    let mut value = String::with_capacity(v.len() + 16);
-    let mut substitutions = Vec::with_capacity(1);
-    let mut i = 0;
-    while i < v.len() {
-        let b = v[i];
-        if CLASS[b as usize] & PLAIN != 0 {
-            value.push(b as char);
-            i += 1;
-            continue;
+    SCRATCH.with_borrow_mut(|value| {
+        value.clear();
+        let mut substitutions = Substitutions::None;
+        let mut i = 0;
+        while i < v.len() {
+            let b = v[i];
+            if CLASS[b as usize] & PLAIN != 0 {
+                value.push(b as char);
+                i += 1;
+                continue;
+            }
+            if b != b'$' || v.get(i + 1) != Some(&b'{') {
+                return None;
+            }
+            let name_len = v[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count();
+            let close = i + 2 + name_len;
+            if name_len == 0 || v.get(close) != Some(&b'}') {
+                return None;
+            }
+            // ASCII by the check above, so these are character boundaries.
+            let name = &text[i + 2..close];
+            lookup(name, value);
+            let one = Substitution {
+                span: Span::new(base + i..base + close + 1),
+                braced: true,
+            };
+            substitutions = match substitutions {
+                Substitutions::None => Substitutions::One(one),
+                Substitutions::One(first) => Substitutions::Many(Box::new([first, one])),
+                Substitutions::Many(all) => {
+                    let mut all = all.into_vec();
+                    all.push(one);
+                    Substitutions::Many(all.into())
+                }
+            };
+            i = close + 1;
         }
-        if b != b'$' || v.get(i + 1) != Some(&b'{') {
-            return None;
-        }
-        let name_len = v[i + 2..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-            .count();
-        let close = i + 2 + name_len;
-        if name_len == 0 || v.get(close) != Some(&b'}') {
-            return None;
-        }
-        // ASCII by the check above, so these are character boundaries.
-        let name = &text[i + 2..close];
-        lookup(name, &mut value);
-        substitutions.push(Substitution {
-            span: Span::new(base + i..base + close + 1),
-            braced: true,
-        });
-        i = close + 1;
-    }
-    entry.shape = Shape::Unknown;
-    entry.parts = Some(Box::new(Parts {
-        quotes: Vec::new(),
-        substitutions: substitutions.into(),
-        value: Some(value.into_boxed_str()),
-    }));
-    Some(())
+        entry.shape = Shape::Unknown;
+        entry.parts = Some(Box::new(Parts {
+            quotes: Vec::new(),
+            substitutions,
+            // Built in the thread's scratch buffer, then copied out at its size: one
+            // allocation, where growing and shrinking a fresh string took two and a copy.
+            value: Some(value.as_str().into()),
+        }));
+        Some(())
+    })
+}
+
+thread_local! {
+    /// Where [`braced_references`] builds a value.
+    static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Files from this size on are parsed in pieces on several cores; below, a thread costs
@@ -1479,8 +1497,23 @@ mod tests {
         let keys = ["A", "a.b", "_x", "export", "B1"];
         let separators = ["=", " =", "= "];
         let values = [
-            "", "v", "\"q\"", "'s'", "${A}", "a b", "x#y", "\"${A}\"", "'${A}'", "$A", "\"",
-            "\"a`b\"", "a`b", "'a`b'", "\"a b\"",
+            "",
+            "v",
+            "\"q\"",
+            "'s'",
+            "${A}",
+            "a b",
+            "x#y",
+            "\"${A}\"",
+            "'${A}'",
+            "$A",
+            "\"",
+            "\"a`b\"",
+            "a`b",
+            "'a`b'",
+            "\"a b\"",
+            "${A}${A}",
+            "x${A}/${A}y${A}",
         ];
         let mut checked = 0;
         let mut plain = 0;
@@ -1567,9 +1600,9 @@ mod tests {
         // Every export form the fast path takes is among them.
         assert!(checked > 100, "{checked}");
         // For the keys `A` and `B1`, with either line ending: an empty value, `v`, `"q"`,
-        // `'s'`, `${A}`, `"a`b"`, `'a`b'` and `"a b"` (not `'${A}'`: python-dotenv reads a
-        // reference there).
-        assert_eq!(plain, 2 * 8 * 2);
+        // `'s'`, `${A}`, `"a`b"`, `'a`b'`, `"a b"` and the values with two and three
+        // references (not `'${A}'`: python-dotenv reads a reference there).
+        assert_eq!(plain, 2 * 10 * 2);
     }
 
     #[test]
