@@ -238,13 +238,14 @@ impl Text {
         }
     }
 
-    /// The bytes as a vector of their own (a copy only for shared bytes).
+    /// The bytes as a vector of their own: a copy only when they are shared with another
+    /// owner (a mapped file, say), not when they were a vector to begin with.
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         match self {
             Text::Utf8(s) => s.into_bytes(),
             Text::Bytes(b) => b,
-            Text::SharedUtf8(s) => s.as_bytes().to_vec(),
-            Text::Shared(b) => b.to_vec(),
+            Text::SharedUtf8(s) => s.into_bytes().into(),
+            Text::Shared(b) => b.into(),
         }
     }
 }

@@ -290,48 +290,15 @@ fn key_of<'a>(src: &'a [u8], lines: &'a [Line], i: u32) -> &'a [u8] {
 }
 
 impl Seen {
-    fn new(src: &[u8], all: Option<&str>, lines: usize) -> Seen {
-        let Some(first) = memchr::memchr(b'$', src) else {
+    /// `valid`: whether `src` is UTF-8 (the pre-scan is exact only then).
+    fn new(src: &[u8], valid: bool, lines: usize) -> Seen {
+        if memchr::memchr(b'$', src).is_none() {
             return Seen::Off;
-        };
-        let Some(all) = all else {
-            return Seen::All(HashTable::with_capacity(lines));
-        };
-        let references = memchr::memchr_iter(b'$', &src[first..]).count();
-        let mut table: HashTable<(u32, u32, u32)> = HashTable::with_capacity(references);
-        for i in memchr::memchr_iter(b'$', &src[first..]).map(|i| first + i) {
-            let rest = &all[i + 1..];
-            let (start, len) = if let Some(braced) = rest.strip_prefix('{') {
-                // Braced: everything up to `}` is the name.
-                match braced.find('}') {
-                    Some(n) => (i + 2, n),
-                    None => continue,
-                }
-            } else {
-                // Unbraced: the run of alphanumeric characters.
-                let n = rest
-                    .char_indices()
-                    .find(|(_, c)| !c.is_alphanumeric())
-                    .map_or(rest.len(), |(n, _)| n);
-                (i + 1, n)
-            };
-            if len == 0 {
-                continue;
-            }
-            let name = &src[start..start + len];
-            let hash = HASHER.hash_one(name);
-            if table
-                .find(hash, |&(s, l, _)| {
-                    &src[s as usize..(s + l) as usize] == name
-                })
-                .is_none()
-            {
-                table.insert_unique(hash, (start as u32, len as u32, NONE), |&(s, l, _)| {
-                    HASHER.hash_one(&src[s as usize..(s + l) as usize])
-                });
-            }
         }
-        Seen::Referenced(table)
+        if !valid {
+            return Seen::All(HashTable::with_capacity(lines));
+        }
+        Seen::Referenced(referenced_names(src))
     }
 
     fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) {
@@ -379,6 +346,75 @@ impl Seen {
             Seen::All(table) => table.find(hash, |&i| key_of(src, lines, i) == key).copied(),
         }
     }
+}
+
+/// The pre-scan: every name a `$` reference in `src` names, as dotenvy reads it (`${…}`:
+/// everything up to `}`; `$NAME`: the run of alphanumeric characters). It reads bytes, not
+/// text, so that it can run while another thread checks that the file is UTF-8; the table
+/// is used only if it is, and on UTF-8 this reading is exactly the character one.
+fn referenced_names(src: &[u8]) -> Names {
+    let Some(first) = memchr::memchr(b'$', src) else {
+        return Names::new();
+    };
+    let references = memchr::memchr_iter(b'$', &src[first..]).count();
+    let mut table: Names = HashTable::with_capacity(references);
+    for i in memchr::memchr_iter(b'$', &src[first..]).map(|i| first + i) {
+        let rest = &src[i + 1..];
+        let (start, len) = if let Some(braced) = rest.strip_prefix(b"{") {
+            match memchr::memchr(b'}', braced) {
+                Some(n) => (i + 2, n),
+                None => continue,
+            }
+        } else {
+            (i + 1, alphanumeric_run(rest))
+        };
+        if len == 0 {
+            continue;
+        }
+        let name = &src[start..start + len];
+        let hash = HASHER.hash_one(name);
+        if table
+            .find(hash, |&(s, l, _)| {
+                &src[s as usize..(s + l) as usize] == name
+            })
+            .is_none()
+        {
+            table.insert_unique(hash, (start as u32, len as u32, NONE), |&(s, l, _)| {
+                HASHER.hash_one(&src[s as usize..(s + l) as usize])
+            });
+        }
+    }
+    table
+}
+
+/// How many bytes at the start of `bytes` are alphanumeric characters (Unicode, as
+/// `char::is_alphanumeric`); a byte that does not start a valid character ends the run.
+fn alphanumeric_run(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(&b) = bytes.get(n) {
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            n += 1;
+            continue;
+        }
+        let width = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => break,
+        };
+        let c = bytes
+            .get(n..n + width)
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .and_then(|c| c.chars().next());
+        match c {
+            Some(c) if c.is_alphanumeric() => n += width,
+            _ => break,
+        }
+    }
+    n
 }
 
 /// Byte classes for [`fast_line`].
@@ -633,11 +669,15 @@ pub(crate) fn parse_in_pieces(
     }
     let has_bom = src.as_bytes().starts_with(BOM);
     let start = if has_bom { BOM.len() } else { 0 };
-    let text = Text::new(src);
+    let (text, names) = if pieces > 1 {
+        validate_and_prescan(src)
+    } else {
+        (Text::new(src), None)
+    };
     // Invalid UTF-8 needs every key remembered (`Seen::All`): that path stays sequential.
     let (lines, errors, newlines) = if pieces > 1 && text.as_str().is_some() {
         let cuts = cuts(text.bytes(), start, pieces);
-        parse_parallel(&text, options, &cuts, threads.max(1))
+        parse_parallel(&text, names.as_ref(), options, &cuts, threads.max(1))
     } else {
         parse_sequential(&text, options, start)
     };
@@ -704,6 +744,33 @@ fn slow_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (Lin
     }
 }
 
+/// The text of a file to be parsed in pieces, and the names its `$` references name (none
+/// without a `$`). Both read the whole file before any piece can start, so they run at once,
+/// the UTF-8 check on a second thread (owned bytes become shared ones for that, without a
+/// copy).
+fn validate_and_prescan(src: Source) -> (Text, Option<Names>) {
+    let bytes = match src {
+        Source::Owned(bytes) => bytes::Bytes::from(bytes),
+        Source::Shared(bytes) => bytes,
+    };
+    let prescan = || memchr::memchr(b'$', &bytes).map(|_| referenced_names(&bytes));
+    std::thread::scope(|scope| {
+        let shared = bytes.clone();
+        match std::thread::Builder::new().spawn_scoped(scope, || Text::new(Source::Shared(shared)))
+        {
+            Ok(validating) => {
+                let names = prescan();
+                let text = validating
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (text, names)
+            }
+            // Without the thread (the system refuses one), one after the other.
+            Err(_) => (Text::new(Source::Shared(bytes.clone())), prescan()),
+        }
+    })
+}
+
 /// The lines of a file, the indices of those that are errors, and how many newlines the
 /// file has.
 type Parsed = (Vec<Line>, Vec<u32>, usize);
@@ -715,7 +782,7 @@ fn parse_sequential(text: &Text, options: &ParseOptions, start: usize) -> Parsed
     let newlines = memchr::memchr_iter(b'\n', src).count();
     let mut lines: Vec<Line> = Vec::with_capacity(newlines + 1);
     let mut errors = Vec::new();
-    let mut seen = Seen::new(src, text.as_str(), newlines + 1);
+    let mut seen = Seen::new(src, text.as_str().is_some(), newlines + 1);
     let mut pos = start;
     while pos < src.len() {
         let lookup = |name: &str, out: &mut String| {
@@ -880,17 +947,18 @@ fn cuts(src: &[u8], start: usize, pieces: usize) -> Vec<usize> {
 /// exactly there, and until such a line exists the lines are read one by one (in the worst
 /// case the rest of the file, sequentially). From a line start the reading is the same as
 /// in a whole-file parse: the line reader begins every logical line in the same state.
-fn parse_parallel(text: &Text, options: &ParseOptions, cuts: &[usize], threads: usize) -> Parsed {
+fn parse_parallel(
+    text: &Text,
+    names: Option<&Names>,
+    options: &ParseOptions,
+    cuts: &[usize],
+    threads: usize,
+) -> Parsed {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Mutex, PoisonError};
 
     let src = text.bytes();
     let start = cuts[0];
-    let seen = Seen::new(src, text.as_str(), 0);
-    let names = match &seen {
-        Seen::Referenced(table) => Some(table),
-        Seen::Off | Seen::All(_) => None,
-    };
     let count = cuts.len() - 1;
     let range = |k: usize| (cuts[k], cuts[k + 1]);
     let parsed: Vec<Mutex<Option<Piece>>> = (0..count).map(|_| Mutex::new(None)).collect();
@@ -1461,10 +1529,16 @@ mod tests {
                 all.push(vec![0, a, b, src.len()]);
             }
         }
+        let names = memchr::memchr(b'$', src.as_bytes()).map(|_| referenced_names(src.as_bytes()));
         for cuts in all {
             for threads in [1, 2] {
-                let (lines, errors, newlines) =
-                    parse_parallel(&text, &ParseOptions::isolated(), &cuts, threads);
+                let (lines, errors, newlines) = parse_parallel(
+                    &text,
+                    names.as_ref(),
+                    &ParseOptions::isolated(),
+                    &cuts,
+                    threads,
+                );
                 assert_eq!(lines, whole.lines, "cut at {cuts:?} on {threads} threads");
                 assert_eq!(newlines, src.matches('\n').count());
                 assert_eq!(errors, whole.errors, "cut at {cuts:?} on {threads} threads");
@@ -1603,6 +1677,64 @@ mod tests {
         // `'s'`, `${A}`, `"a`b"`, `'a`b'`, `"a b"` and the values with two and three
         // references (not `'${A}'`: python-dotenv reads a reference there).
         assert_eq!(plain, 2 * 10 * 2);
+    }
+
+    #[test]
+    fn the_byte_prescan_reads_names_as_characters() {
+        // The pre-scan reads bytes; on UTF-8 it must end `$NAME` where the character reading
+        // (`char::is_alphanumeric`) does, whatever the script.
+        let by_chars = |s: &str| {
+            s.char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(s.len(), |(n, _)| n)
+        };
+        let parts = [
+            "A",
+            "z",
+            "9",
+            "_",
+            "-",
+            "é",
+            "ß",
+            "中",
+            "٣",
+            "Ⅻ",
+            "ǅ",
+            "\u{301}",
+            "😀",
+            "\u{a0}",
+            " ",
+            "}",
+            "$",
+            "{",
+            "€",
+            "Ω",
+            "\u{10FFFF}",
+            "𝐀",
+        ];
+        let mut checked = 0;
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(alphanumeric_run(s.as_bytes()), by_chars(&s), "{s:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, parts.len().pow(3));
+        // Bytes that are not UTF-8 end the run (such a file is never pre-scanned).
+        assert_eq!(alphanumeric_run(b"ab\xffcd"), 2);
+        assert_eq!(alphanumeric_run(b"ab\xc3"), 2);
+        // And the names found are the ones the whole-file parse looks up.
+        let src = "A=1\nB=$A-${C}é$Dé_x ${}$\nE=${unclosed\n";
+        let names = referenced_names(src.as_bytes());
+        let mut found: Vec<&str> = names
+            .iter()
+            .map(|&(s, l, _)| &src[s as usize..(s + l) as usize])
+            .collect();
+        found.sort_unstable();
+        assert_eq!(found, ["A", "C", "Dé"]);
     }
 
     #[test]
