@@ -1432,12 +1432,16 @@ fn large_files_are_checked_like_small_ones() {
     // change, with valid UTF-8 or not.
     let mut text = String::new();
     let mut i = 0;
-    while text.len() < 1_200_000 {
+    while text.len() < 1_500_000 {
         text.push_str(&format!("KEY_{i:06}=value_{i}\n"));
         i += 1;
     }
     let n = i as u64;
-    text.push_str("lower=1\nKEY_000007=again\n");
+    // Mapped (over 1 MiB) and checked on several threads (50,000 lines or more).
+    assert!(n >= 60_000, "{n}");
+    // A suppressed finding stays suppressed (on a large file the suppressions are found on
+    // another thread).
+    text.push_str("lower=1\nquiet=2 # envlint: ignore\nKEY_000007=again\n");
     let mut bad = text.clone().into_bytes();
     bad.extend_from_slice(b"BROKEN=\xff\n");
     let dir = repo(&[
@@ -1452,10 +1456,10 @@ fn large_files_are_checked_like_small_ones() {
     };
     let expected = vec![
         ("lowercase-key".to_owned(), n + 1),
-        ("duplicated-key".to_owned(), n + 2),
+        ("duplicated-key".to_owned(), n + 3),
     ];
     assert_eq!(found("big.env"), expected);
     let mut with_bad = expected;
-    with_bad.push(("invalid-utf8".to_owned(), n + 3));
+    with_bad.push(("invalid-utf8".to_owned(), n + 4));
     assert_eq!(found("bad.env"), with_bad);
 }

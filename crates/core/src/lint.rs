@@ -44,8 +44,28 @@ pub fn lint_env_file(src: impl Into<Source>, settings: &Settings) -> EnvFileRepo
         .map(|e| e.line.start as usize)
         .min()
         .unwrap_or(usize::MAX);
-    let diagnostics = lint_document(&doc, settings, errors);
-    let suppressions = Suppressions::from_document(&doc);
+    // Finding the suppression comments is a search of the whole text; on a large file it
+    // runs beside the checks instead of after them.
+    let (diagnostics, suppressions) = if doc.lines().len() >= PARALLEL_LINES {
+        std::thread::scope(|scope| {
+            let finding = std::thread::Builder::new()
+                .spawn_scoped(scope, || Suppressions::from_document(&doc));
+            let diagnostics = lint_document(&doc, settings, errors);
+            let suppressions = match finding {
+                Ok(finding) => finding
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // Without the thread (the system refuses one), here.
+                Err(_) => Suppressions::from_document(&doc),
+            };
+            (diagnostics, suppressions)
+        })
+    } else {
+        (
+            lint_document(&doc, settings, errors),
+            Suppressions::from_document(&doc),
+        )
+    };
     let before = diagnostics.len();
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
