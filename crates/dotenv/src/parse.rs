@@ -573,13 +573,17 @@ fn braced_references(
         let mut substitutions = Substitutions::None;
         let mut i = 0;
         while i < v.len() {
-            let b = v[i];
-            if CLASS[b as usize] & PLAIN != 0 {
-                value.push(b as char);
-                i += 1;
+            // A run of plain text is copied as it is (ASCII: these are character boundaries).
+            let run = v[i..]
+                .iter()
+                .take_while(|&&b| CLASS[b as usize] & PLAIN != 0)
+                .count();
+            if run > 0 {
+                value.push_str(&text[i..i + run]);
+                i += run;
                 continue;
             }
-            if b != b'$' || v.get(i + 1) != Some(&b'{') {
+            if v[i] != b'$' || v.get(i + 1) != Some(&b'{') {
                 return None;
             }
             let name_len = v[i + 2..]
