@@ -13,7 +13,7 @@ use envlint_dotenv::{Document, ErrorKind, LineKind, ParseError, ParseOptions, So
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::rule::{rules, Ctx, EntryCheck, LineCheck, Rule};
+use crate::rule::{rules, Ctx, EntryCheck, LineCheck, Quiet, Rule};
 use crate::suppress::Suppressions;
 
 /// The result of linting one env file.
@@ -94,12 +94,31 @@ pub fn lint_env_file(src: impl Into<Source>, settings: &Settings) -> EnvFileRepo
 }
 
 /// A plain line ([`envlint_dotenv::Entry::is_plain`], without a BOM before the key): rules
-/// that declare [`Rule::quiet_on_plain`] are not called for it.
+/// that declare themselves quiet there ([`Rule::quiet`]) are not called for it.
 ///
 /// Why: most lines of most files are plain, and the parser has already read every byte
 /// of them; a dozen rule calls, each reading the line again, would find nothing.
 fn is_plain(line: &envlint_dotenv::Line) -> bool {
     matches!(&line.kind, LineKind::Entry(e) if e.is_plain() && e.key.start == line.span.start)
+}
+
+/// Whether a line is plain ([`is_plain`]), and then whether its value is quoted: rules
+/// about quotes ([`Quiet::OnUnquotedPlain`]) need not look at the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plainness {
+    Not,
+    Quoted,
+    Unquoted,
+}
+
+fn plainness(line: &envlint_dotenv::Line) -> Plainness {
+    match &line.kind {
+        LineKind::Entry(e) if is_plain(line) => match e.fully_quoted() {
+            Some(_) => Plainness::Quoted,
+            None => Plainness::Unquoted,
+        },
+        _ => Plainness::Not,
+    }
 }
 
 /// From this many lines on, the checks run on all cores (below, a thread costs more than it
@@ -153,11 +172,23 @@ fn run_checks<'d>(
     // line table is the bulk of the memory, and each extra pass costs a full read of it.
     let line_checks: Vec<LineCheck> = active.iter().filter_map(|r| r.line).collect();
     let entry_checks: Vec<EntryCheck> = active.iter().filter_map(|r| r.entry).collect();
-    // The checks that may report a plain line: on most lines of most files, only these run.
-    let loud = |r: &&&Rule| !r.quiet_on_plain;
-    let plain_line_checks: Vec<LineCheck> =
+    // The checks that may report a plain line: on most lines of most files, only these run
+    // (and on the commonest, a plain line with an unquoted value, fewer still).
+    let loud_on_quoted = |r: &&&Rule| r.quiet != Quiet::OnPlain;
+    let plain_line_checks: Vec<LineCheck> = active
+        .iter()
+        .filter(loud_on_quoted)
+        .filter_map(|r| r.line)
+        .collect();
+    let plain_entry_checks: Vec<EntryCheck> = active
+        .iter()
+        .filter(loud_on_quoted)
+        .filter_map(|r| r.entry)
+        .collect();
+    let loud = |r: &&&Rule| r.quiet == Quiet::Never;
+    let bare_line_checks: Vec<LineCheck> =
         active.iter().filter(loud).filter_map(|r| r.line).collect();
-    let plain_entry_checks: Vec<EntryCheck> =
+    let bare_entry_checks: Vec<EntryCheck> =
         active.iter().filter(loud).filter_map(|r| r.entry).collect();
     let line_pass = |range: std::ops::Range<usize>, out: &mut Vec<Diagnostic>| {
         if line_checks.is_empty() && entry_checks.is_empty() {
@@ -165,10 +196,10 @@ fn run_checks<'d>(
         }
         for i in range {
             let line = &doc.lines()[i];
-            let (line_checks, entry_checks) = if is_plain(line) {
-                (&plain_line_checks, &plain_entry_checks)
-            } else {
-                (&line_checks, &entry_checks)
+            let (line_checks, entry_checks) = match plainness(line) {
+                Plainness::Unquoted => (&bare_line_checks, &bare_entry_checks),
+                Plainness::Quoted => (&plain_line_checks, &plain_entry_checks),
+                Plainness::Not => (&line_checks, &entry_checks),
             };
             for check in line_checks {
                 check(&ctx, i, line, out);
@@ -315,15 +346,26 @@ mod tests {
             settings: &settings,
             errors: doc.errors().collect(),
         };
-        let quiet: Vec<&Rule> = rules().iter().filter(|r| r.quiet_on_plain).collect();
+        let quiet: Vec<&Rule> = rules()
+            .iter()
+            .filter(|r| r.quiet == Quiet::OnPlain)
+            .collect();
         assert!(quiet.len() >= 9);
-        let mut plain = 0;
+        let quiet_unquoted: Vec<&Rule> = rules()
+            .iter()
+            .filter(|r| r.quiet == Quiet::OnUnquotedPlain)
+            .collect();
+        assert!(quiet_unquoted.iter().any(|r| r.id == "quote-character"));
+        let (mut plain, mut unquoted) = (0, 0);
         for (i, line) in doc.lines().iter().enumerate() {
-            if !is_plain(line) {
-                continue;
-            }
+            let also = match plainness(line) {
+                Plainness::Not => continue,
+                Plainness::Quoted => &[][..],
+                Plainness::Unquoted => &quiet_unquoted[..],
+            };
             plain += 1;
-            for rule in &quiet {
+            unquoted += usize::from(!also.is_empty());
+            for rule in quiet.iter().chain(also) {
                 let mut out = Vec::new();
                 if let Some(check) = rule.line {
                     check(&ctx, i, line, &mut out);
@@ -334,8 +376,13 @@ mod tests {
                 assert!(out.is_empty(), "{} on line {}: {out:?}", rule.id, i + 1);
             }
         }
-        // Every generated line is plain (not the BOM line, nor the neighbours).
+        // Every generated line is plain (not the BOM line, nor the neighbours), and
+        // both kinds are there.
         assert_eq!(plain, expected);
+        assert!(
+            unquoted > expected / 4 && unquoted < expected,
+            "{unquoted} of {plain}"
+        );
     }
 
     #[test]

@@ -28,12 +28,23 @@ pub struct Rule {
     pub(crate) line: Option<LineCheck>,
     /// Runs for every entry, in the same pass.
     pub(crate) entry: Option<EntryCheck>,
-    /// `line` and `entry` never report a plain line (`KEY=value` as the fast path of a
-    /// linter sees it: see `lint::is_plain`), so the line pass need not call them there.
-    /// Most lines of most files are plain; `lint`'s tests hold every rule that says so to it.
-    pub(crate) quiet_on_plain: bool,
+    /// Plain lines (`KEY=value` as the parser's fast path sees it: see `lint::is_plain`)
+    /// that `line` and `entry` never report, so the line pass need not call them there.
+    /// Most lines of most files are plain; `lint`'s tests hold every rule to what it says.
+    pub(crate) quiet: Quiet,
     /// Runs once per project (rules that compare code, examples and env files).
     pub(crate) project: Option<ProjectCheck>,
+}
+
+/// Which plain lines a rule's line and entry checks never report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Quiet {
+    /// None: the checks run on every line.
+    Never,
+    /// Plain lines whose value is not quoted (a rule about quotes, say).
+    OnUnquotedPlain,
+    /// Every plain line.
+    OnPlain,
 }
 
 /// A check over a whole project: findings carry the path of the file they belong to.

@@ -46,7 +46,7 @@ Safe: the BOM is removed; nothing else changes.
     }),
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: None,
 };
 

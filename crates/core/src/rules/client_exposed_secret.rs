@@ -42,7 +42,7 @@ component, a backend); rotate the key if it was ever deployed.
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

@@ -74,7 +74,7 @@ None automatic: which definition is right is for a person to decide. Delete one.
     }),
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: None,
 };
 

@@ -30,7 +30,7 @@ Read the known names literally where possible, or document the pattern in the ex
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

@@ -46,7 +46,7 @@ Safe: a line terminator (the one the file already uses) is appended.
     }),
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: None,
 };
 

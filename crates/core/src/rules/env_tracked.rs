@@ -33,7 +33,7 @@ removing it from the index does not remove it from history. `envlint fix` does t
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

@@ -32,7 +32,7 @@ needs a hand edit).
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

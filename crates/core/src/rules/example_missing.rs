@@ -28,7 +28,7 @@ without real values. `envlint example` writes it from the code (`--diff` to see 
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

@@ -48,7 +48,7 @@ Safe: the extra blank lines are removed.
         }
     }),
     entry: None,
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

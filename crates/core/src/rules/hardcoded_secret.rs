@@ -39,7 +39,7 @@ suppress with `# envlint: ignore[hardcoded-secret]` on the line.
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

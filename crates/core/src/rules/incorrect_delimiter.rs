@@ -48,7 +48,7 @@ None automatic: renaming a key breaks the code that reads it. Rename both.
             );
         }
     }),
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

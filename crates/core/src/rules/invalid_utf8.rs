@@ -27,7 +27,7 @@ None automatic: re-save the file as UTF-8.
     file: Some(|ctx, out| report_rejections(ctx, "invalid-utf8", out)),
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: None,
 };
 

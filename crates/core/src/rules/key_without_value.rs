@@ -34,7 +34,7 @@ host's value.
     file: Some(|ctx, out| report_rejections(ctx, "key-without-value", out)),
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: None,
 };
 

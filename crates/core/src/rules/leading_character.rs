@@ -56,7 +56,7 @@ that reads the key).
         }
     }),
     entry: None,
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

@@ -51,7 +51,7 @@ None automatic: renaming a key breaks the code that reads it.
             );
         }
     }),
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

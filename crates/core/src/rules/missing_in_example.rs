@@ -44,7 +44,7 @@ read and whether it is required; `envlint example` also creates a missing exampl
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

@@ -59,7 +59,7 @@ Automatic where the intent is unambiguous; otherwise the help text says what to 
     }),
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: None,
 };
 

@@ -53,7 +53,7 @@ None automatic: which reading is intended is for a person to decide. Quote the v
     file: None,
     line: None,
     entry: Some(|ctx, e, out| check_entry(ctx.doc, e, out)),
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

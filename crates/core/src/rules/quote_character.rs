@@ -65,7 +65,7 @@ Safe: the quotes are removed; the value every loader reads is unchanged.
             )),
         );
     }),
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::OnUnquotedPlain,
     project: None,
 };
 

@@ -67,7 +67,7 @@ Safe: the spaces are removed.
             .fix(Fix::safe("Remove the whitespace around `=`", edits)),
         );
     }),
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

@@ -128,7 +128,7 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
             }
         }
     }),
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

@@ -57,7 +57,7 @@ Safe: the whitespace is removed.
         );
     }),
     entry: None,
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 

@@ -30,7 +30,7 @@ Add the key to the example (without the value), or delete it from the local file
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

@@ -60,7 +60,7 @@ from their keys.
     }),
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: None,
 };
 

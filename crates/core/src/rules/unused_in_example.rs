@@ -33,7 +33,7 @@ suppress with `# envlint: ignore[unused-in-example]`).
     file: None,
     line: None,
     entry: None,
-    quiet_on_plain: false,
+    quiet: crate::rule::Quiet::Never,
     project: Some(check),
 };
 

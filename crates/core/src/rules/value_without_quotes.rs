@@ -72,7 +72,7 @@ the same text.
         }
         out.push(d);
     }),
-    quiet_on_plain: true,
+    quiet: crate::rule::Quiet::OnPlain,
     project: None,
 };
 
