@@ -356,9 +356,13 @@ fn referenced_names(src: &[u8]) -> Names {
     let Some(first) = memchr::memchr(b'$', src) else {
         return Names::new();
     };
-    let references = memchr::memchr_iter(b'$', &src[first..]).count();
-    let mut table: Names = HashTable::with_capacity(references);
-    for i in memchr::memchr_iter(b'$', &src[first..]).map(|i| first + i) {
+    // One pass over the text for the `$`s: counting them first, to size the table, was a
+    // second pass over megabytes; their positions take kilobytes.
+    let dollars: Vec<u32> = memchr::memchr_iter(b'$', &src[first..])
+        .map(|i| (first + i) as u32)
+        .collect();
+    let mut table: Names = HashTable::with_capacity(dollars.len());
+    for i in dollars.into_iter().map(|i| i as usize) {
         let rest = &src[i + 1..];
         let (start, len) = if let Some(braced) = rest.strip_prefix(b"{") {
             match memchr::memchr(b'}', braced) {
