@@ -572,8 +572,7 @@ fn braced_references(
     entry: &mut Entry,
     lookup: &dyn Fn(&str, &mut String),
 ) -> Option<()> {
-    SCRATCH.with_borrow_mut(|value| {
-        value.clear();
+    with_scratch(|value| {
         let mut substitutions = Substitutions::None;
         let mut i = 0;
         while i < v.len() {
@@ -631,6 +630,23 @@ fn braced_references(
 thread_local! {
     /// Where [`braced_references`] builds a value.
     static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs `f` with the thread's scratch string, empty; with a fresh one if the scratch is in
+/// use (a process-environment lookup that parses another document, say: never a panic).
+fn with_scratch<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut value) => {
+            value.clear();
+            let r = f(&mut value);
+            // A huge value's room is not kept for the thread's lifetime.
+            if value.capacity() > 1 << 16 {
+                *value = String::new();
+            }
+            r
+        }
+        Err(_) => f(&mut String::new()),
+    })
 }
 
 /// Files from this size on are parsed in pieces on several cores; below, a thread costs
