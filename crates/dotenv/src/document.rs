@@ -363,7 +363,7 @@ pub(crate) struct Parts {
     /// The loaded value when it is neither the raw text nor the text inside the quotes
     /// (escapes, substitutions, several segments): rare, so it lives here, not in
     /// [`Entry`], which every line of a large file pays for.
-    pub(crate) value: Option<Box<str>>,
+    pub(crate) value: Option<compact_str::CompactString>,
 }
 
 /// The substitutions of a value. Nearly every value with any has one, which is kept in

@@ -621,7 +621,7 @@ fn braced_references(
             substitutions,
             // Built in the thread's scratch buffer, then copied out at its size: one
             // allocation, where growing and shrinking a fresh string took two and a copy.
-            value: Some(value.as_str().into()),
+            value: Some(compact_str::CompactString::from(value.as_str())),
         }));
         Some(())
     })
@@ -1333,7 +1333,7 @@ fn parse_line(
             } else if single.is_some() && v.value.as_bytes() == &raw[1..raw.len() - 1] {
                 entry.inner = true;
             } else {
-                owned = Some(v.value.into_boxed_str());
+                owned = Some(compact_str::CompactString::from(v.value));
             }
             let quotes = if single.is_some() {
                 Vec::new()
