@@ -81,6 +81,14 @@ mod tests {
         assert_eq!(bytes_of(&l), (&text[..], true));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn files_that_are_not_regular_are_read() {
+        // A device has no length to map; it is read like a small file.
+        let s = read(Path::new("/dev/null")).unwrap();
+        assert_eq!(bytes_of(&s), (&b""[..], false));
+    }
+
     #[test]
     fn a_missing_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
