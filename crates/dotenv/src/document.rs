@@ -173,65 +173,61 @@ impl Source {
             Source::Shared(b) => b,
         }
     }
+
+    /// The bytes as `Bytes`, without a copy.
+    pub(crate) fn into_shared(self) -> bytes::Bytes {
+        match self {
+            Source::Owned(b) => b.into(),
+            Source::Shared(b) => b,
+        }
+    }
 }
 
 /// The bytes of a document, validated as UTF-8 once so that slicing text out of them is a
 /// bounds check rather than a validation (most files are valid; the rest keep working).
-/// Shared bytes stay shared: a `ByteString` is a `Bytes` known to be UTF-8.
+/// Owned and shared sources alike are held as `Bytes` (taking over a vector does not copy
+/// it), so that a large file's text can go to another thread while it is checked.
 #[derive(Clone, Debug)]
 pub(crate) enum Text {
-    Utf8(String),
-    Bytes(Vec<u8>),
-    SharedUtf8(bytestring::ByteString),
-    Shared(bytes::Bytes),
+    /// UTF-8: a `ByteString` is a `Bytes` known to be UTF-8.
+    Utf8(bytestring::ByteString),
+    Bytes(bytes::Bytes),
 }
 
 impl Text {
     pub(crate) fn new(src: Source) -> Text {
-        match src {
-            Source::Owned(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => Text::Utf8(s),
-                Err(e) => Text::Bytes(e.into_bytes()),
-            },
-            // Cloning a `Bytes` only counts a reference.
-            Source::Shared(bytes) => match bytestring::ByteString::try_from(bytes.clone()) {
-                Ok(s) => Text::SharedUtf8(s),
-                Err(_) => Text::Shared(bytes),
-            },
+        let bytes = src.into_shared();
+        // Cloning a `Bytes` only counts a reference.
+        match bytestring::ByteString::try_from(bytes.clone()) {
+            Ok(s) => Text::Utf8(s),
+            Err(_) => Text::Bytes(bytes),
         }
     }
 
     /// The bytes as they are, unvalidated (for a document too large to parse).
     pub(crate) fn raw(src: Source) -> Text {
-        match src {
-            Source::Owned(bytes) => Text::Bytes(bytes),
-            Source::Shared(bytes) => Text::Shared(bytes),
-        }
+        Text::Bytes(src.into_shared())
     }
 
     pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             Text::Utf8(s) => s.as_bytes(),
             Text::Bytes(b) => b,
-            Text::SharedUtf8(s) => s.as_bytes(),
-            Text::Shared(b) => b,
         }
     }
 
     pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Text::Utf8(s) => Some(s),
-            Text::SharedUtf8(s) => Some(s),
-            Text::Bytes(_) | Text::Shared(_) => None,
+            Text::Bytes(_) => None,
         }
     }
 
     /// The text of `range` (empty if it is not valid UTF-8, which no entry span is).
     pub(crate) fn str(&self, range: Range<usize>) -> &str {
-        match self.as_str() {
-            Some(s) => s.get(range).unwrap_or_default(),
-            None => self
-                .bytes()
+        match self {
+            Text::Utf8(s) => s.get(range).unwrap_or_default(),
+            Text::Bytes(b) => b
                 .get(range)
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .unwrap_or_default(),
@@ -242,10 +238,8 @@ impl Text {
     /// owner (a mapped file, say), not when they were a vector to begin with.
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         match self {
-            Text::Utf8(s) => s.into_bytes(),
-            Text::Bytes(b) => b,
-            Text::SharedUtf8(s) => s.into_bytes().into(),
-            Text::Shared(b) => b.into(),
+            Text::Utf8(s) => s.into_bytes().into(),
+            Text::Bytes(b) => b.into(),
         }
     }
 }

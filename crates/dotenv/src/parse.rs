@@ -292,13 +292,13 @@ fn key_of<'a>(src: &'a [u8], lines: &'a [Line], i: u32) -> &'a [u8] {
 impl Seen {
     /// `valid`: whether `src` is UTF-8 (the pre-scan is exact only then).
     fn new(src: &[u8], valid: bool, lines: usize) -> Seen {
-        if memchr::memchr(b'$', src).is_none() {
-            return Seen::Off;
-        }
         if !valid {
-            return Seen::All(HashTable::with_capacity(lines));
+            return match memchr::memchr(b'$', src) {
+                Some(_) => Seen::All(HashTable::with_capacity(lines)),
+                None => Seen::Off,
+            };
         }
-        Seen::Referenced(referenced_names(src))
+        referenced_names(src).map_or(Seen::Off, Seen::Referenced)
     }
 
     fn insert(&mut self, src: &[u8], lines: &[Line], key: &[u8], index: u32) {
@@ -349,13 +349,12 @@ impl Seen {
 }
 
 /// The pre-scan: every name a `$` reference in `src` names, as dotenvy reads it (`${…}`:
-/// everything up to `}`; `$NAME`: the run of alphanumeric characters). It reads bytes, not
-/// text, so that it can run while another thread checks that the file is UTF-8; the table
-/// is used only if it is, and on UTF-8 this reading is exactly the character one.
-fn referenced_names(src: &[u8]) -> Names {
-    let Some(first) = memchr::memchr(b'$', src) else {
-        return Names::new();
-    };
+/// everything up to `}`; `$NAME`: the run of alphanumeric characters); `None` when there is
+/// no `$` at all. It reads bytes, not text, so that it can run while another thread checks
+/// that the file is UTF-8; the table is used only if it is, and on UTF-8 this reading is
+/// exactly the character one.
+fn referenced_names(src: &[u8]) -> Option<Names> {
+    let first = memchr::memchr(b'$', src)?;
     // One pass over the text for the `$`s: counting them first, to size the table, was a
     // second pass over megabytes; their positions take kilobytes.
     let dollars: Vec<u32> = memchr::memchr_iter(b'$', &src[first..])
@@ -388,7 +387,7 @@ fn referenced_names(src: &[u8]) -> Names {
             });
         }
     }
-    table
+    Some(table)
 }
 
 /// How many bytes at the start of `bytes` are alphanumeric characters (Unicode, as
@@ -770,27 +769,24 @@ fn slow_one(text: &Text, pos: usize, lookup: &dyn Fn(&str, &mut String)) -> (Lin
 
 /// The text of a file to be parsed in pieces, and the names its `$` references name (none
 /// without a `$`). Both read the whole file before any piece can start, so they run at once,
-/// the UTF-8 check on a second thread (owned bytes become shared ones for that, without a
-/// copy).
+/// the UTF-8 check on a second thread.
 fn validate_and_prescan(src: Source) -> (Text, Option<Names>) {
-    let bytes = match src {
-        Source::Owned(bytes) => bytes::Bytes::from(bytes),
-        Source::Shared(bytes) => bytes,
-    };
-    let prescan = || memchr::memchr(b'$', &bytes).map(|_| referenced_names(&bytes));
+    let bytes = src.into_shared();
+    let shared = Source::Shared(bytes.clone());
     std::thread::scope(|scope| {
-        let shared = bytes.clone();
-        match std::thread::Builder::new().spawn_scoped(scope, || Text::new(Source::Shared(shared)))
-        {
+        match std::thread::Builder::new().spawn_scoped(scope, || Text::new(shared)) {
             Ok(validating) => {
-                let names = prescan();
+                let names = referenced_names(&bytes);
                 let text = validating
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (text, names)
             }
             // Without the thread (the system refuses one), one after the other.
-            Err(_) => (Text::new(Source::Shared(bytes.clone())), prescan()),
+            Err(_) => (
+                Text::new(Source::Shared(bytes.clone())),
+                referenced_names(&bytes),
+            ),
         }
     })
 }
@@ -841,7 +837,8 @@ struct Piece {
     end: usize,
 }
 
-/// The names `$` references name, from the pre-scan ([`Seen::new`]): (start, length, _).
+/// The names `$` references name, from the pre-scan ([`referenced_names`]): (start, length,
+/// latest line in a sequential parse).
 type Names = HashTable<(u32, u32, u32)>;
 
 /// Where `name` starts in the pre-scan table, if a reference names it.
@@ -1015,7 +1012,6 @@ fn parse_parallel(
         loop {
             while joined < count {
                 let Some(mut piece) = take(joined) else { break };
-                whole.newlines += piece.newlines;
                 join(text, names, options, &mut whole, &mut piece);
                 joined += 1;
             }
@@ -1027,7 +1023,6 @@ fn parse_parallel(
     });
     for k in joined..count {
         if let Some(mut piece) = take(k) {
-            whole.newlines += piece.newlines;
             join(text, names, options, &mut whole, &mut piece);
         }
     }
@@ -1077,7 +1072,8 @@ fn parse_parallel(
 }
 
 /// Joins the next piece to `whole`: its lines from the first that starts where `whole`
-/// ends, reading lines one by one until there is one.
+/// ends, reading lines one by one until there is one; and its newlines to the count (the
+/// pieces cover the file, whichever of their lines are kept).
 fn join(
     text: &Text,
     names: Option<&Names>,
@@ -1085,6 +1081,7 @@ fn join(
     whole: &mut Piece,
     piece: &mut Piece,
 ) {
+    whole.newlines += piece.newlines;
     while whole.end < piece.end {
         match piece
             .lines
@@ -1553,7 +1550,7 @@ mod tests {
                 all.push(vec![0, a, b, src.len()]);
             }
         }
-        let names = memchr::memchr(b'$', src.as_bytes()).map(|_| referenced_names(src.as_bytes()));
+        let names = referenced_names(src.as_bytes());
         for cuts in all {
             for threads in [1, 2] {
                 let (lines, errors, newlines) = parse_parallel(
@@ -1752,7 +1749,7 @@ mod tests {
         assert_eq!(alphanumeric_run(b"ab\xc3"), 2);
         // And the names found are the ones the whole-file parse looks up.
         let src = "A=1\nB=$A-${C}é$Dé_x ${}$\nE=${unclosed\n";
-        let names = referenced_names(src.as_bytes());
+        let names = referenced_names(src.as_bytes()).unwrap();
         let mut found: Vec<&str> = names
             .iter()
             .map(|&(s, l, _)| &src[s as usize..(s + l) as usize])
