@@ -93,17 +93,12 @@ pub fn lint_env_file(src: impl Into<Source>, settings: &Settings) -> EnvFileRepo
     }
 }
 
-/// A plain line ([`envlint_dotenv::Entry::is_plain`], without a BOM before the key): rules
-/// that declare themselves quiet there ([`Rule::quiet`]) are not called for it.
+/// Whether a line is plain ([`envlint_dotenv::Entry::is_plain`], without a BOM before the
+/// key), and then whether its value is quoted: rules that declare themselves quiet there
+/// ([`Rule::quiet`]) are not called for it.
 ///
 /// Why: most lines of most files are plain, and the parser has already read every byte
 /// of them; a dozen rule calls, each reading the line again, would find nothing.
-fn is_plain(line: &envlint_dotenv::Line) -> bool {
-    matches!(&line.kind, LineKind::Entry(e) if e.is_plain() && e.key.start == line.span.start)
-}
-
-/// Whether a line is plain ([`is_plain`]), and then whether its value is quoted: rules
-/// about quotes ([`Quiet::OnUnquotedPlain`]) need not look at the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plainness {
     Not,
@@ -113,10 +108,12 @@ enum Plainness {
 
 fn plainness(line: &envlint_dotenv::Line) -> Plainness {
     match &line.kind {
-        LineKind::Entry(e) if is_plain(line) => match e.fully_quoted() {
-            Some(_) => Plainness::Quoted,
-            None => Plainness::Unquoted,
-        },
+        LineKind::Entry(e) if e.is_plain() && e.key.start == line.span.start => {
+            match e.fully_quoted() {
+                Some(_) => Plainness::Quoted,
+                None => Plainness::Unquoted,
+            }
+        }
         _ => Plainness::Not,
     }
 }

@@ -28,7 +28,7 @@ pub struct Rule {
     pub(crate) line: Option<LineCheck>,
     /// Runs for every entry, in the same pass.
     pub(crate) entry: Option<EntryCheck>,
-    /// Plain lines (`KEY=value` as the parser's fast path sees it: see `lint::is_plain`)
+    /// Plain lines (`KEY=value` as the parser's fast path sees it: see `lint::plainness`)
     /// that `line` and `entry` never report, so the line pass need not call them there.
     /// Most lines of most files are plain; `lint`'s tests hold every rule to what it says.
     pub(crate) quiet: Quiet,
