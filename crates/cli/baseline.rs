@@ -28,8 +28,11 @@ impl Baseline {
     /// Reads a baseline written by `--write-baseline`.
     pub(crate) fn load(path: &Path) -> Result<Baseline, String> {
         let shown = path.display();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{shown}: {}", crate::discover::io_reason(&e)))?;
+        let bytes = crate::fs()
+            .read(path)
+            .map_err(|e| format!("{shown}: {}", envlint_workspace::io_reason(&e)))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{shown}: stream did not contain valid UTF-8"))?;
         let v: Value = serde_json::from_str(&text)
             .map_err(|e| format!("{shown}: not a baseline (invalid JSON: {e})"))?;
         if v["version"] != 1 {
@@ -119,7 +122,7 @@ impl Recorder {
             format!(
                 "{}: cannot write: {}",
                 path.display(),
-                crate::discover::io_reason(&e)
+                envlint_workspace::io_reason(&e)
             )
         };
         let dir = match path.parent() {

@@ -4,7 +4,7 @@
 //! - `human`: miette code frames with the span underlined; values masked (see
 //!   `envlint_core::mask`). A custom [`SourceCode`] hands miette only the lines around a
 //!   span, found through a line index, so rendering stays linear on huge files.
-//! - `json`: the versioned shape of `shared/design/RULES.md`.
+//! - `json`: the versioned shape of `docs/output-contract.md`.
 //! - `concise`: one line per finding, `path:line:column: rule: message`.
 //! - `github`: workflow commands that GitHub shows as annotations.
 //! - `sarif`: SARIF 2.1.0 built from the JSON diagnostics, with every rule's help text and
@@ -31,7 +31,7 @@ pub(crate) struct FileOutput<'a> {
     pub(crate) index: LineIndex,
     pub(crate) diagnostics: &'a [Diagnostic],
     /// The files related locations point into (`None`: related locations are not shown).
-    pub(crate) others: Option<&'a Others>,
+    pub(crate) others: Option<&'a Others<'a>>,
 }
 
 /// A file a related location points into: read once, values masked (masking keeps offsets
@@ -42,30 +42,31 @@ pub(crate) struct Other {
 }
 
 /// The files related locations point into, read on first use (by any of the threads that
-/// render frames).
-pub(crate) struct Others {
+/// render frames) through the workspace's file system.
+pub(crate) struct Others<'w> {
+    workspace: &'w envlint_workspace::Workspace,
     show_values: bool,
     cache: std::sync::Mutex<std::collections::HashMap<String, Option<Arc<Other>>>>,
 }
 
-impl Others {
-    pub(crate) fn new(show_values: bool) -> Self {
+impl<'w> Others<'w> {
+    pub(crate) fn new(workspace: &'w envlint_workspace::Workspace, show_values: bool) -> Self {
         Others {
+            workspace,
             show_values,
             cache: Default::default(),
         }
     }
 
-    /// The file at `path` (as shown: relative to the current folder), masked; `None` when
-    /// it cannot be read.
+    /// The file at the project path `path`, masked; `None` when it cannot be read.
     pub(crate) fn get(&self, path: &str) -> Option<Arc<Other>> {
         let cache = || self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(hit) = cache().get(path) {
             return hit.clone();
         }
-        let loaded = std::fs::read(path).ok().map(|bytes| {
+        let loaded = self.workspace.read(path).ok().map(|bytes| {
             let name = path.rsplit('/').next().unwrap_or(path);
-            let bytes = if crate::discover::is_env_file_name(name) {
+            let bytes = if envlint_workspace::is_env_file_name(name) {
                 let doc = envlint_dotenv::Document::parse(
                     bytes,
                     &envlint_dotenv::ParseOptions::isolated(),
@@ -415,7 +416,7 @@ fn position(file: &FileOutput<'_>, d: &Diagnostic) -> (usize, usize, usize, usiz
     (line, column, end_line, end_column)
 }
 
-/// The JSON object of one diagnostic (RULES.md, version 1).
+/// The JSON object of one diagnostic (docs/output-contract.md, version 1).
 pub(crate) fn json_diagnostic(file: &FileOutput<'_>, d: &Diagnostic) -> Value {
     let (line, column, end_line, end_column) = position(file, d);
     json!({

@@ -9,31 +9,35 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Replaces the contents of `path` (which held `expected` when read) with `contents`.
+use envlint_workspace::FileEdit;
+
+/// Replaces the contents of `path` (which held `expected` when read) with `contents`;
+/// messages name it `shown`.
 pub(crate) fn write_atomically(
     path: &Path,
+    shown: &str,
     expected: &[u8],
     contents: &[u8],
 ) -> Result<(), String> {
     let target = std::fs::canonicalize(path)
-        .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_reason(&e)))?;
+        .map_err(|e| format!("{}: {}", shown, envlint_workspace::io_reason(&e)))?;
     let now = std::fs::read(&target)
-        .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_reason(&e)))?;
+        .map_err(|e| format!("{}: {}", shown, envlint_workspace::io_reason(&e)))?;
     if now != expected {
         return Err(format!(
             "{}: the file changed on disk since envlint read it; not writing (run again)",
-            path.display()
+            shown
         ));
     }
     let perms = std::fs::metadata(&target)
-        .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_reason(&e)))?
+        .map_err(|e| format!("{}: {}", shown, envlint_workspace::io_reason(&e)))?
         .permissions();
     let dir = target.parent().unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| {
         format!(
             "{}: cannot write: {}",
-            path.display(),
-            crate::discover::io_reason(&e)
+            shown,
+            envlint_workspace::io_reason(&e)
         )
     };
     let mut tmp = tempfile::Builder::new()
@@ -47,9 +51,14 @@ pub(crate) fn write_atomically(
     Ok(())
 }
 
-/// Creates `path` with `contents` and permission bits `mode` (on Unix), atomically, failing
+/// Creates `path` (named `shown` in messages) with `contents` and permission bits `mode` (on Unix), atomically, failing
 /// when the file exists (it is never overwritten, even if it appears while we write).
-pub(crate) fn create_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), String> {
+pub(crate) fn create_new(
+    path: &Path,
+    shown: &str,
+    contents: &[u8],
+    mode: u32,
+) -> Result<(), String> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -57,8 +66,8 @@ pub(crate) fn create_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), 
     let fail = |e: std::io::Error| {
         format!(
             "{}: cannot write: {}",
-            path.display(),
-            crate::discover::io_reason(&e)
+            shown,
+            envlint_workspace::io_reason(&e)
         )
     };
     let mut builder = tempfile::Builder::new();
@@ -75,11 +84,57 @@ pub(crate) fn create_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), 
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist_noclobber(path).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            format!("{}: exists now; not overwriting it", path.display())
+            format!("{}: exists now; not overwriting it", shown)
         } else {
             fail(e.error)
         }
     })?;
+    Ok(())
+}
+
+/// Writes a planned file edit (atomically; refusing a file that changed or appeared since
+/// it was read).
+pub(crate) fn apply(ws: &envlint_workspace::Workspace, edit: &FileEdit) -> Result<(), String> {
+    let target = ws.resolve(&edit.path);
+    match &edit.original {
+        Some(o) => write_atomically(&target, &edit.path, o, &edit.output),
+        None => create_new(&target, &edit.path, &edit.output, edit.mode),
+    }
+}
+
+/// The change as a unified diff (from `/dev/null` for a new file).
+pub(crate) fn diff(edit: &FileEdit) -> String {
+    let old = String::from_utf8_lossy(edit.original.as_deref().unwrap_or_default());
+    let new = String::from_utf8_lossy(&edit.output);
+    let from = if edit.original.is_some() {
+        format!("a/{}", edit.path)
+    } else {
+        "/dev/null".to_owned()
+    };
+    // A deadline keeps huge rewrites (pruning 200,000 keys) from taking minutes: past it
+    // the diff is still correct, only less minimal.
+    similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_lines(old.as_ref(), new.as_ref())
+        .unified_diff()
+        .header(&from, &format!("b/{}", edit.path))
+        .to_string()
+}
+
+/// With `--diff`, prints the change (not in JSON output, which reports it instead);
+/// otherwise writes the file.
+pub(crate) fn show_or_apply(
+    ws: &envlint_workspace::Workspace,
+    edit: &FileEdit,
+    diff_only: bool,
+    format: crate::Format,
+) -> Result<(), String> {
+    if !diff_only {
+        return apply(ws, edit);
+    }
+    if format != crate::Format::Json {
+        crate::output::emit(&diff(edit));
+    }
     Ok(())
 }
 
@@ -92,14 +147,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
         std::fs::write(&path, b"A=1\n").unwrap();
-        let err = write_atomically(&path, b"A=0\n", b"A=2\n").unwrap_err();
+        let err = write_atomically(&path, ".env", b"A=0\n", b"A=2\n").unwrap_err();
         assert!(err.contains("changed on disk"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"A=1\n");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-            write_atomically(&path, b"A=1\n", b"A=2\n").unwrap();
+            write_atomically(&path, ".env", b"A=1\n", b"A=2\n").unwrap();
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
@@ -110,8 +165,8 @@ mod tests {
     fn create_new_never_overwrites_and_sets_mode() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
-        create_new(&path, b"A=1\n", 0o600).unwrap();
-        let err = create_new(&path, b"B=2\n", 0o600).unwrap_err();
+        create_new(&path, ".env", b"A=1\n", 0o600).unwrap();
+        let err = create_new(&path, ".env", b"B=2\n", 0o600).unwrap_err();
         assert!(err.contains("not overwriting"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"A=1\n");
         #[cfg(unix)]

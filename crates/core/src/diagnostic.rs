@@ -104,6 +104,41 @@ impl Fix {
     }
 }
 
+/// A change to the project (not to the finding's own file) that a project rule asks for:
+/// data for the planners (`envlint fix`, the language server's code actions), which decide
+/// the exact bytes (where a key goes in the example, which `.gitignore` line grants the
+/// wish, checked against git's rules).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectEdit {
+    /// Add `key` to the example file at `example` (a project path).
+    AddToExample {
+        /// The governing example.
+        example: String,
+        /// The key the code reads.
+        key: String,
+    },
+    /// Make git ignore the env file at `path`.
+    Ignore {
+        /// The env file.
+        path: String,
+    },
+    /// Make git stop ignoring the example file at `path`.
+    Unignore {
+        /// The example file.
+        path: String,
+    },
+}
+
+/// A project edit attached to a finding, and whether applying it resolves the finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectFix {
+    /// What to change.
+    pub edit: ProjectEdit,
+    /// `false` when the edit helps but the finding stays: a tracked env file once ignored
+    /// still needs `git rm --cached`.
+    pub resolves: bool,
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -125,6 +160,8 @@ pub struct Diagnostic {
     pub key: Option<String>,
     /// An automatic fix.
     pub fix: Option<Fix>,
+    /// A change to other files of the project that resolves it (project rules).
+    pub project_fix: Option<ProjectFix>,
 }
 
 impl Diagnostic {
@@ -145,6 +182,7 @@ impl Diagnostic {
             help: None,
             key: None,
             fix: None,
+            project_fix: None,
         }
     }
 
@@ -188,5 +226,21 @@ impl Diagnostic {
     pub fn fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
         self
+    }
+
+    /// Sets the project edit that resolves it (`resolves`: whether it does so fully).
+    pub fn project_fix(mut self, edit: ProjectEdit, resolves: bool) -> Self {
+        self.project_fix = Some(ProjectFix { edit, resolves });
+        self
+    }
+
+    /// Whether `envlint fix` repairs it without `--unsafe-fixes`: a safe edit of its own
+    /// file, or a project edit that resolves it.
+    pub fn is_fixable(&self) -> bool {
+        self.project_fix.as_ref().is_some_and(|f| f.resolves)
+            || self
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe)
     }
 }

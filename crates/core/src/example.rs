@@ -171,8 +171,7 @@ pub fn plan_examples(
                     .iter()
                     .any(|p| matches_pattern(p, &r.name))
                 || documented.contains(r.name.as_str())
-                || (r.form == "pydantic.BaseSettings"
-                    && upper.contains(&r.name.to_ascii_uppercase()))
+                || (r.case_insensitive() && upper.contains(&r.name.to_ascii_uppercase()))
                 || src.suppressed(r.span.start, "missing-in-example")
             {
                 continue;

@@ -23,7 +23,9 @@ pub mod secret;
 pub mod suppress;
 
 pub use config::{Config, ConfigError, Settings};
-pub use diagnostic::{Applicability, Diagnostic, Fix, Label, Related, Severity};
-pub use line_index::LineIndex;
+pub use diagnostic::{
+    Applicability, Diagnostic, Fix, Label, ProjectEdit, ProjectFix, Related, Severity,
+};
+pub use line_index::{Encoding, LineIndex, Position};
 pub use lint::{lint_env_file, EnvFileReport};
-pub use rule::{rule, rules, Rule};
+pub use rule::{rule, rules, FixAvailability, Rule};

@@ -69,14 +69,17 @@ impl EnvFile {
     pub fn is_mode_defaults(&self, project: &Project) -> bool {
         let name = self.path.rsplit('/').next().unwrap_or(&self.path);
         let dir = folder(&self.path);
-        if !project.package_json_dirs.contains(dir) || self.role != Role::Local {
+        let Some(package) = project.packages.get(dir) else {
+            return false;
+        };
+        if self.role != Role::Local {
             return false;
         }
         if matches!(name, ".env.development" | ".env.production" | ".env.test") {
             return true;
         }
         let mode = name.strip_prefix(".env.").unwrap_or("");
-        project.vite_dirs.contains(dir)
+        package.vite
             && !mode.is_empty()
             && mode != "local"
             && !mode.ends_with(".local")
@@ -112,6 +115,63 @@ impl EnvFile {
     }
 }
 
+/// What envlint learns from a folder's `package.json`: the one definition of the JavaScript
+/// framework facts that `check` (which files are committed defaults) and `init` (which file
+/// holds a developer's private values) both use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PackageJson {
+    /// Vite is a dependency: it loads any `.env.<mode>` file.
+    pub vite: bool,
+    /// A framework that loads `.env`, `.env.<mode>` and `.env*.local` itself and documents
+    /// `.env*.local` as the git-ignored one: Next.js, Vite, Nuxt, Create React App.
+    pub loads_local_env: bool,
+}
+
+impl PackageJson {
+    /// The facts of a manifest's text. A text search for the quoted package names, not a
+    /// JSON parse: a manifest that does not parse still names its dependencies, and a
+    /// name appears quoted only as a key or value.
+    pub fn from_text(text: &str) -> PackageJson {
+        PackageJson {
+            vite: text.contains("\"vite\""),
+            loads_local_env: ["\"next\"", "\"vite\"", "\"nuxt\"", "\"react-scripts\""]
+                .iter()
+                .any(|dep| text.contains(dep)),
+        }
+    }
+
+    /// The file a developer's private values go in: `.env.local` where the framework
+    /// treats `.env` as committed defaults, else `.env`.
+    pub fn private_env_name(package: Option<&PackageJson>) -> &'static str {
+        if package.is_some_and(|p| p.loads_local_env) {
+            ".env.local"
+        } else {
+            ".env"
+        }
+    }
+}
+
+/// Source files larger than this are not parsed (generated or minified), only counted.
+pub const MAX_SOURCE_BYTES: u64 = 4 << 20;
+
+/// A line this long means minified or generated code (bundles): not parsed for reads.
+pub const MAX_LINE_BYTES: usize = 32 << 10;
+
+/// Whether `bytes` holds a line longer than [`MAX_LINE_BYTES`] (minified code).
+pub fn is_minified(bytes: &[u8]) -> bool {
+    bytes.len() > MAX_LINE_BYTES && longest_line(bytes) > MAX_LINE_BYTES
+}
+
+fn longest_line(bytes: &[u8]) -> usize {
+    let mut longest = 0;
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        longest = longest.max(nl - start);
+        start = nl + 1;
+    }
+    longest
+}
+
 /// A source file of the project.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -122,7 +182,7 @@ pub struct SourceFile {
     /// Reads with a computed name.
     pub dynamic: Vec<DynamicRead>,
     /// `envlint: ignore` directives in the file.
-    pub directives: Vec<envlint_scan::Directive>,
+    pub directives: Vec<crate::suppress::SourceDirective>,
     /// Where its lines start (for directives and `path:line` in messages).
     pub lines: crate::LineIndex,
     /// Credentials written in the file (see [`crate::secret::scan_text`]).
@@ -130,6 +190,44 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// Scans one source file's bytes for what the project rules need: its reads and, when
+    /// `secrets` is on, the credentials written in it. `None` when it has neither, or is not
+    /// UTF-8. Minified files (very long lines) are not parsed for reads, but a credential in
+    /// one is still found: the text scan is linear.
+    pub fn scan(
+        path: &str,
+        language: envlint_scan::Language,
+        bytes: &[u8],
+        secrets: bool,
+    ) -> Option<SourceFile> {
+        let reads = envlint_scan::might_read_env(language, bytes) && !is_minified(bytes);
+        if !reads && !secrets {
+            return None;
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        let hits = if secrets {
+            crate::secret::scan_text(text)
+        } else {
+            Vec::new()
+        };
+        let scan = if reads {
+            envlint_scan::scan(std::path::Path::new(path), text).unwrap_or_default()
+        } else {
+            envlint_scan::Scan::default()
+        };
+        if scan.refs.is_empty() && scan.dynamic.is_empty() && hits.is_empty() {
+            return None;
+        }
+        Some(SourceFile {
+            path: path.to_owned(),
+            refs: scan.refs,
+            dynamic: scan.dynamic,
+            directives: crate::suppress::source_directives(text),
+            lines: crate::LineIndex::new(bytes),
+            secrets: hits,
+        })
+    }
+
     /// The 1-based line holding byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
         self.lines.line(offset) + 1
@@ -140,11 +238,7 @@ impl SourceFile {
         if self.directives.is_empty() {
             return false;
         }
-        let line = self.lines.line(offset);
-        self.directives.iter().any(|d| {
-            (d.line == line || d.line + 1 == line)
-                && d.rules.as_ref().is_none_or(|r| r.iter().any(|x| x == rule))
-        })
+        crate::suppress::source_suppresses(&self.directives, self.lines.line(offset), rule)
     }
 }
 
@@ -171,6 +265,16 @@ impl FileDiagnostic {
                 .help(help),
         }
     }
+
+    /// Attaches the project edit that resolves the finding (see [`Diagnostic::project_fix`]).
+    pub(crate) fn with_edit(
+        mut self,
+        edit: crate::diagnostic::ProjectEdit,
+        resolves: bool,
+    ) -> Self {
+        self.diagnostic = self.diagnostic.project_fix(edit, resolves);
+        self
+    }
 }
 
 /// Everything the project rules look at.
@@ -186,11 +290,9 @@ pub struct Project {
     pub extra_platform: Vec<String>,
     /// How severe a missing variable is by read kind (from configuration).
     pub read_severity: crate::config::ReadSeverity,
-    /// Folders (as in [`EnvFile::path`]) that hold a `package.json`: where framework mode
-    /// files are committed defaults (see [`EnvFile::is_mode_defaults`]).
-    pub package_json_dirs: HashSet<String>,
-    /// Those whose `package.json` uses Vite (any `.env.<mode>` is a mode file there).
-    pub vite_dirs: HashSet<String>,
+    /// The `package.json` of folders (as in [`EnvFile::path`]) that hold env files: where
+    /// framework mode files are committed defaults (see [`EnvFile::is_mode_defaults`]).
+    pub packages: HashMap<String, PackageJson>,
     /// What git says about the env files; `None` outside a repository (git rules skipped).
     pub git: Option<GitFacts>,
     /// Example files by folder (indices into `env_files`), built on first use: the rules ask

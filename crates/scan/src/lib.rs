@@ -104,6 +104,18 @@ pub struct Reference {
     pub default: Option<String>,
 }
 
+/// The form of reads that pydantic-settings makes from a settings class's fields.
+pub const PYDANTIC_SETTINGS: &str = "pydantic.BaseSettings";
+
+impl Reference {
+    /// Whether the variable is matched without regard to case: pydantic-settings reads the
+    /// field `database_url` from `DATABASE_URL`, `Database_Url`, … (its default). The one
+    /// place that knows it; the rules and `envlint example` ask here.
+    pub fn case_insensitive(&self) -> bool {
+        self.form == PYDANTIC_SETTINGS
+    }
+}
+
 /// Gives the reference pushed since `refs` had `before` entries (if one was, and it is
 /// defaulted) the literal default `value`.
 pub(crate) fn set_default(refs: &mut [Reference], before: usize, value: Option<String>) {
@@ -134,57 +146,6 @@ pub struct Scan {
     pub dynamic: Vec<DynamicRead>,
     /// Set when the file could not be parsed fully; the results are then partial.
     pub warning: Option<String>,
-}
-
-/// An `envlint: ignore` / `envlint: ignore[rule, …]` comment in source code. It covers its
-/// own line and the next one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Directive {
-    /// 0-based line of the comment.
-    pub line: usize,
-    /// The rules it names; `None` for every rule.
-    pub rules: Option<Vec<String>>,
-}
-
-/// The suppression directives in `src` (any language: the marker is specific enough that a
-/// plain text search does not need the comment syntax).
-pub fn directives(src: &str) -> Vec<Directive> {
-    let mut out = Vec::new();
-    for (at, _) in src.match_indices("envlint:") {
-        let rest = src[at + "envlint:".len()..].trim_start_matches([' ', '\t']);
-        let Some(rest) = rest.strip_prefix("ignore") else {
-            continue;
-        };
-        let rules = if let Some(list) = rest.strip_prefix('[') {
-            let Some(end) = list.find(']') else { continue };
-            Some(
-                list[..end]
-                    .split(',')
-                    .map(|r| r.trim().to_owned())
-                    .filter(|r| !r.is_empty())
-                    .collect(),
-            )
-        } else if rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric() && c != '-') {
-            None
-        } else {
-            continue; // `envlint: ignored…`, `envlint: ignore-file` are other words
-        };
-        let line = memchr::memchr_iter(b'\n', &src.as_bytes()[..at]).count();
-        out.push(Directive { line, rules });
-    }
-    out
-}
-
-/// Whether a directive covers `rule` at byte `offset` of `src`.
-pub fn is_suppressed(directives: &[Directive], src: &str, offset: usize, rule: &str) -> bool {
-    if directives.is_empty() {
-        return false;
-    }
-    let line = memchr::memchr_iter(b'\n', &src.as_bytes()[..offset.min(src.len())]).count();
-    directives.iter().any(|d| {
-        (d.line == line || d.line + 1 == line)
-            && d.rules.as_ref().is_none_or(|r| r.iter().any(|x| x == rule))
-    })
 }
 
 /// Scans `src`, the text of the file at `path`, in the file's language.
@@ -225,21 +186,4 @@ fn has_word(src: &[u8], word: &[u8]) -> bool {
         let starts = before.is_none_or(|b| !ident(b)) || src[..at].ends_with(b"option_");
         starts && after.is_none_or(|b| !ident(b))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn directives_cover_their_line_and_the_next() {
-        let src = "a = 1  # envlint: ignore\n// envlint: ignore[missing-in-example, dynamic-read]\nb\nc // envlint: ignored\n";
-        let d = directives(src);
-        assert_eq!(d.len(), 2);
-        let at = |needle: &str| src.find(needle).unwrap();
-        assert!(is_suppressed(&d, src, at("a ="), "anything"));
-        assert!(is_suppressed(&d, src, at("b\n"), "dynamic-read"));
-        assert!(!is_suppressed(&d, src, at("b\n"), "unused-in-example"));
-        assert!(!is_suppressed(&d, src, at("c //"), "anything"));
-    }
 }

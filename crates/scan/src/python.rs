@@ -727,7 +727,7 @@ impl<'s> Scanner<'s> {
             });
             for (name, at) in names {
                 let before = self.refs.len();
-                self.push(name, at, kind, "pydantic.BaseSettings");
+                self.push(name, at, kind, crate::PYDANTIC_SETTINGS);
                 self.set_default(before, default);
             }
         }

@@ -10,7 +10,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the file starts with a UTF-8 byte order mark",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports a UTF-8 byte order mark (BOM) at the start of the file, as some Windows editors
 write.

@@ -16,7 +16,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a public-prefixed variable has a secret name or value",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports variables with a prefix that bundlers ship to the browser (`NEXT_PUBLIC_`, `VITE_`,
 `REACT_APP_`, `PUBLIC_`, `EXPO_PUBLIC_`, `NUXT_PUBLIC_`, `GATSBY_`, `VUE_APP_`) whose name

@@ -17,7 +17,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the key is defined more than once in the file",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports a key that is defined again later in the same file.
 

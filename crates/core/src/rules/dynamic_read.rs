@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a variable name is computed at run time (information)",
     severity: Severity::Info,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Lists reads whose variable name is not a literal (`process.env[name]`,
 `os.getenv(f"APP_{x}")`), with the pattern of names when the code shows one (`APP_*`).

@@ -10,7 +10,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the file does not end with a newline",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports a file whose last line has no line terminator.
 

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a local env file holding values is not ignored by git",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that holds at least
 one non-empty value and that no git ignore rule covers: no `.gitignore` at any level, nor
@@ -49,15 +49,23 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         {
             continue;
         }
-        out.push(FileDiagnostic::whole_file(
-            &f.path,
-            RULE.id,
-            format!(
-                "git does not ignore {}, which holds values: `git add` would publish them",
-                f.path
+        out.push(
+            FileDiagnostic::whole_file(
+                &f.path,
+                RULE.id,
+                format!(
+                    "git does not ignore {}, which holds values: `git add` would publish them",
+                    f.path
+                ),
+                "add it to .gitignore (for example `.env*` and `!.env.example`)".to_owned(),
+            )
+            .with_edit(
+                crate::ProjectEdit::Ignore {
+                    path: f.path.clone(),
+                },
+                true,
             ),
-            "add it to .gitignore (for example `.env*` and `!.env.example`)".to_owned(),
-        ));
+        );
     }
 }
 

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a local env file is committed or staged in git",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "some cases",
+    fix: crate::rule::FixAvailability::SomeCases,
     docs: r##"## What it does
 Reports a local env file (`.env`, `.env.local`, `.env.<mode>`, `*.env`) that is in the git
 index, committed or staged, whatever `.gitignore` says (ignore rules do not untrack files).
@@ -44,7 +44,7 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         if !git.tracked.contains(&f.path) || public_defaults {
             continue;
         }
-        out.push(FileDiagnostic::whole_file(
+        let mut d = FileDiagnostic::whole_file(
             &f.path,
             RULE.id,
             format!(
@@ -55,7 +55,18 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 "run `git rm --cached {}`, ignore it, and rotate the secrets it held",
                 f.path
             ),
-        ));
+        );
+        // Ignoring a tracked file keeps it out once the user untracks it; the finding
+        // stays until `git rm --cached` (no fix can rewrite history).
+        if !git.ignored.contains(&f.path) {
+            d = d.with_edit(
+                crate::ProjectEdit::Ignore {
+                    path: f.path.clone(),
+                },
+                false,
+            );
+        }
+        out.push(d);
     }
 }
 

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "git ignores the example file, so it is never shared",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports an example file (`.env.example`, `.env.sample`, …) that git's ignore rules cover and
 that is not already in the index. The usual cause is a `.env*` line in `.gitignore`.
@@ -42,15 +42,23 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         if !git.ignored.contains(&f.path) || git.tracked.contains(&f.path) {
             continue;
         }
-        out.push(FileDiagnostic::whole_file(
-            &f.path,
-            RULE.id,
-            format!("git ignores {}: teammates will never receive it", f.path),
-            format!(
-                "add `!{}` to .gitignore after the pattern that ignores it",
-                f.path.rsplit('/').next().unwrap_or(&f.path)
+        out.push(
+            FileDiagnostic::whole_file(
+                &f.path,
+                RULE.id,
+                format!("git ignores {}: teammates will never receive it", f.path),
+                format!(
+                    "add `!{}` to .gitignore after the pattern that ignores it",
+                    f.path.rsplit('/').next().unwrap_or(&f.path)
+                ),
+            )
+            .with_edit(
+                crate::ProjectEdit::Unignore {
+                    path: f.path.clone(),
+                },
+                true,
             ),
-        ));
+        );
     }
 }
 

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the code reads variables but no .env.example governs it",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports, once per source file, code that reads environment variables (other than
 platform-provided ones) when no example file exists at or above its folder.

@@ -10,7 +10,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "more than one blank line in a row",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports each blank line that follows another blank line.
 

@@ -13,7 +13,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "source code holds a string that looks like a real credential",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports credentials written into Rust, Python, JavaScript and TypeScript files: provider
 formats anywhere in the text (OpenAI, Anthropic, Stripe live keys, AWS access key ids,

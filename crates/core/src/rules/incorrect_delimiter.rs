@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the key separates words with something other than `_`",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports keys that use `-` or `.` between words instead of `_`.
 

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the line is not valid UTF-8",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports lines holding bytes that are not valid UTF-8 (a file saved as Latin-1 or UTF-16,
 a binary pasted in).

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a key with no `=`",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "unsafe",
+    fix: crate::rule::FixAvailability::Unsafe,
     docs: r##"## What it does
 Reports a line that holds only a key, with no `=`.
 

@@ -11,7 +11,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the line starts with whitespace or a character a key cannot start with",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "some cases",
+    fix: crate::rule::FixAvailability::SomeCases,
     docs: r##"## What it does
 Reports entries indented with whitespace, and lines whose first character cannot start a
 key (a digit, `-`, `*`, `.`, a quote, …).

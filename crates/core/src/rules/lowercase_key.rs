@@ -8,7 +8,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the key has lowercase letters",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports keys that contain lowercase letters.
 

@@ -18,7 +18,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a key the example lists is not set in the local env files",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 For each folder that has both an example file and at least one local env file (`.env`,
 `.env.local`, `.env.<mode>`, …), reports the example's keys that none of the local files

@@ -11,7 +11,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the code reads a variable that .env.example does not list",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports each variable the code reads (required, defaulted, optional or at build time) that
 no example file at or above the source file's folder lists (the nearest one is named in
@@ -71,10 +71,9 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
             {
                 continue;
             }
-            // pydantic-settings matches names without case.
-            let case_insensitive = r.form == "pydantic.BaseSettings";
             let known = documented.contains(r.name.as_str())
-                || (case_insensitive && documented_upper.contains(&r.name.to_ascii_uppercase()));
+                || (r.case_insensitive()
+                    && documented_upper.contains(&r.name.to_ascii_uppercase()));
             if known || src.suppressed(r.span.start, RULE.id) {
                 continue;
             }
@@ -126,6 +125,13 @@ fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 } else {
                     format!("`{name}` belongs here")
                 },
+            );
+            d = d.project_fix(
+                crate::ProjectEdit::AddToExample {
+                    example: example.path.clone(),
+                    key: name.to_owned(),
+                },
+                true,
             );
             for r in all.iter().filter(|r| r.span != main.span) {
                 d = d.label(

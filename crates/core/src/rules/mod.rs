@@ -278,30 +278,20 @@ pub(crate) mod test_support {
     }
 
     /// A project from inline files: env files by name, sources by extension, `package.json`
-    /// marking its folder.
+    /// facts for its folder, built as the workspace builds one from disk.
     pub(crate) fn project_of(files: &[(&str, &str)]) -> crate::project::Project {
-        use crate::project::{EnvFile, Project, Role, SourceFile};
+        use crate::project::{EnvFile, PackageJson, Project, Role, SourceFile};
         let mut project = Project::default();
         for (path, text) in files {
             let name = path.rsplit('/').next().unwrap_or(path);
-            let p = std::path::Path::new(path);
             if name == "package.json" {
                 let dir = crate::project::folder(path).to_owned();
-                if text.contains("\"vite\"") {
-                    project.vite_dirs.insert(dir.clone());
-                }
-                project.package_json_dirs.insert(dir);
-            } else if envlint_scan::Language::of(p).is_some() {
-                let scan = envlint_scan::scan(p, text).unwrap_or_default();
+                project.packages.insert(dir, PackageJson::from_text(text));
+            } else if let Some(language) = envlint_scan::Language::of(std::path::Path::new(path)) {
                 project.source_paths.push((*path).to_owned());
-                project.sources.push(SourceFile {
-                    path: (*path).to_owned(),
-                    refs: scan.refs,
-                    dynamic: scan.dynamic,
-                    directives: envlint_scan::directives(text),
-                    lines: crate::LineIndex::new(text.as_bytes()),
-                    secrets: crate::secret::scan_text(text),
-                });
+                project
+                    .sources
+                    .extend(SourceFile::scan(path, language, text.as_bytes(), true));
             } else {
                 project.env_files.push(EnvFile {
                     path: (*path).to_owned(),

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "dotenvy would reject the line",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "some cases",
+    fix: crate::rule::FixAvailability::SomeCases,
     docs: r##"## What it does
 Reports every line that dotenvy 0.15.7 (the loader behind most Rust programs) rejects, says
 why, and how to write it. A rejection that a more specific rule names (`key-without-value`,

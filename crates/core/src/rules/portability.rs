@@ -15,7 +15,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "node dotenv, python-dotenv or docker compose read the line differently",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports lines that dotenvy accepts but that node dotenv, python-dotenv or docker compose
 read differently, and says which loader reads what:

@@ -10,7 +10,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the value is quoted but needs no quotes",
     severity: Severity::Warning,
     default_enabled: false,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports a value wrapped in quotes although it holds only characters that every loader
 reads the same way unquoted (letters, digits and `_-./:,+@%` and similar). Off by default:

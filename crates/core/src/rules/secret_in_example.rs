@@ -13,7 +13,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "an example file holds a value that looks like a real credential",
     severity: Severity::Error,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports values in example files (`.env.example`, `.env.sample`, `.env.template`, …) that
 look like real credentials: a provider format (OpenAI, Anthropic, Stripe live keys, AWS,

@@ -10,7 +10,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "whitespace around `=`",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports whitespace between the key and `=`, or between `=` and the value.
 

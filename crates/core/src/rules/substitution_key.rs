@@ -11,7 +11,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a `$` reference that dotenvy reads differently from what it says",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "unsafe",
+    fix: crate::rule::FixAvailability::Unsafe,
     docs: r##"## What it does
 Reports `$` references that do not mean what they look like under dotenvy 0.15.7:
 - `$DB_URL`: an unbraced name stops at the first character that is not a letter or digit,

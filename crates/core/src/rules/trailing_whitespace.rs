@@ -11,7 +11,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "whitespace at the end of a line",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports spaces and tabs at the end of a line (outside quoted values).
 

@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a local env file has a key .env.example does not list",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports keys of local env files (`.env`, `.env.local`, `.env.<mode>`, …) that the governing
 example does not list.

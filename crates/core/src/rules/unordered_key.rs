@@ -10,7 +10,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "the key is out of alphabetical order in its group",
     severity: Severity::Warning,
     default_enabled: false,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports a key that sorts (case-insensitively) before the key above it, within a group of
 consecutive entries (blank lines and comments start a new group). Off by default: it is a

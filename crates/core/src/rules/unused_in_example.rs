@@ -9,7 +9,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: ".env.example lists a variable no code reads",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "none",
+    fix: crate::rule::FixAvailability::None,
     docs: r##"## What it does
 Reports keys of an example file that no source file under the example's folder reads.
 Keys that a dynamic read's hint covers (`process.env[`APP_${x}`]` covers `APP_*`) are not
@@ -51,7 +51,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         for s in project.sources.iter().filter(|s| is_under(&s.path, dir)) {
             for r in &s.refs {
                 names.insert(&r.name);
-                if r.form == "pydantic.BaseSettings" {
+                if r.case_insensitive() {
                     upper.insert(r.name.to_ascii_uppercase());
                 }
             }

@@ -11,7 +11,7 @@ pub(crate) const RULE: Rule = Rule {
     summary: "a value with whitespace is not quoted",
     severity: Severity::Warning,
     default_enabled: true,
-    fix: "safe",
+    fix: crate::rule::FixAvailability::Safe,
     docs: r##"## What it does
 Reports values that hold whitespace without being quoted: `A=two words` (which dotenvy
 rejects) and forms dotenvy accepts but other tools read differently (`A=two\ words`, a

@@ -1,0 +1,353 @@
+//! `check`: every env file linted on its own, then the project rules over code, examples,
+//! env files and git, merged into one list of findings per file.
+//!
+//! Why here and not in a front end: what a finding means (which files are env files, which
+//! code counts, which git facts apply, which findings the configuration's per-file ignores
+//! silence) must be the same in the terminal, in CI and in the editor. The front end only
+//! decides how to show the [`CheckReport`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use envlint_core::project::{
+    folder, lint_project, EnvFile, GitFacts, PackageJson, Project, Role, SourceFile,
+};
+use envlint_core::{lint_env_file, Diagnostic, Settings};
+use envlint_dotenv::{Document, Source};
+use envlint_scan::Language;
+
+use crate::fs::io_reason;
+use crate::Workspace;
+
+/// How `check` reads.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    /// Large env files may be shared with the file system (mapped) rather than copied: pays
+    /// only when the caller does not copy the text again (code frames mask values in a copy;
+    /// read into a buffer, that buffer is reused).
+    pub share_large_files: bool,
+}
+
+/// What a checked file is.
+#[derive(Debug)]
+pub enum Content {
+    /// An env file, parsed (renderers mask its values).
+    Env(Document),
+    /// A source file (its text is read again only to show findings).
+    Source,
+}
+
+/// One file's findings, after suppressions and per-file ignores.
+#[derive(Debug)]
+pub struct CheckedFile {
+    /// The project path (as given, `/`-separated).
+    pub path: String,
+    /// Env file or source file.
+    pub content: Content,
+    /// Findings, by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything `check` found. Files come in a stable order: every env file (sorted by path,
+/// with or without findings), then the other files with findings (sorted by path).
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Files and their findings.
+    pub files: Vec<CheckedFile>,
+    /// How many files were looked at: env files and source files.
+    pub file_count: usize,
+    /// Files that could not be read or walked, as messages (`path: reason`).
+    pub errors: Vec<String>,
+    /// Things the user should know about the run itself (git checks skipped, …).
+    pub notes: Vec<String>,
+}
+
+/// Maps `f` over `items` on all cores, keeping the input order.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(items.len()));
+    let work = || loop {
+        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(item) = items.get(i) else { break };
+        let r = f(item);
+        if let Ok(mut out) = results.lock() {
+            out.push((i, r));
+        }
+    };
+    std::thread::scope(|s| {
+        // A thread the system refuses leaves its share to the others and to this one.
+        for _ in 1..threads {
+            let _ = std::thread::Builder::new().spawn_scoped(s, work);
+        }
+        work();
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The git rules: without one of them on, git is not asked.
+const GIT_RULES: [&str; 3] = ["env-not-ignored", "env-tracked", "example-ignored"];
+
+impl Workspace {
+    /// Reads an env file (as given), refusing one too large to be one (documents use
+    /// 32-bit offsets); `shared`: see [`CheckOptions::share_large_files`].
+    pub(crate) fn read_env_file(&self, path: &Path, shared: bool) -> Result<Source, String> {
+        let at = self.resolve(path);
+        let failure = |e: &std::io::Error| format!("{}: {}", self.display(path), io_reason(e));
+        let len = self.fs.metadata(&at).map_err(|e| failure(&e))?.len;
+        if len > Document::MAX_LEN as u64 {
+            return Err(format!(
+                "{}: {len} bytes is larger than an env file can be here (4 GiB); not checked",
+                self.display(path)
+            ));
+        }
+        if shared {
+            self.fs.read_shared(&at).map_err(|e| failure(&e))
+        } else {
+            self.fs
+                .read(&at)
+                .map(Source::Owned)
+                .map_err(|e| failure(&e))
+        }
+    }
+
+    /// Reads and parses env files (values isolated from the process); unreadable ones as
+    /// messages.
+    pub(crate) fn load_env_files(&self, files: &[PathBuf]) -> (Vec<EnvFile>, Vec<String>) {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for path in files {
+            match self.read_env_file(path, false) {
+                Ok(bytes) => out.push(self.env_file(path, Document::parse(bytes, &isolated()))),
+                Err(e) => errors.push(e),
+            }
+        }
+        (out, errors)
+    }
+
+    /// An env file of the project, its role from its name.
+    pub(crate) fn env_file(&self, path: &Path, doc: Document) -> EnvFile {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        EnvFile {
+            path: self.display(path),
+            role: Role::of(name),
+            doc,
+        }
+    }
+
+    /// What git says about the env files, when a git rule is on; also the repository (the
+    /// planners edit its `.gitignore`). `None` when the first path is not inside a
+    /// repository (then a note says git checks were skipped).
+    pub(crate) fn git_facts(
+        &self,
+        paths: &[PathBuf],
+        env_files: &[EnvFile],
+        notes: &mut Vec<String>,
+    ) -> Option<(GitFacts, std::sync::Arc<dyn crate::Git>)> {
+        if !GIT_RULES.iter().any(|id| self.settings.is_enabled(id)) {
+            return None;
+        }
+        let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
+        let Some(repo) = self.repo(start) else {
+            notes.push("not in a git repository; git checks skipped".to_owned());
+            return None;
+        };
+        let mut facts = GitFacts::default();
+        for file in env_files {
+            let Some(rel) = repo.relative(&self.resolve(&file.path)) else {
+                continue;
+            };
+            if repo.is_ignored(&rel) {
+                facts.ignored.insert(file.path.clone());
+            }
+            if repo.is_tracked(&rel) {
+                facts.tracked.insert(file.path.clone());
+            }
+        }
+        Some((facts, repo))
+    }
+
+    /// The `package.json` facts of every folder holding env files.
+    fn packages(&self, env_files: &[EnvFile]) -> std::collections::HashMap<String, PackageJson> {
+        let mut packages = std::collections::HashMap::new();
+        // Each folder once, with or without a package.json.
+        let mut looked = std::collections::HashSet::new();
+        for f in env_files {
+            let dir = folder(&f.path);
+            if !looked.insert(dir) {
+                continue;
+            }
+            if let Some(text) = self.package_json(Path::new(dir)) {
+                packages.insert(dir.to_owned(), PackageJson::from_text(&text));
+            }
+        }
+        packages
+    }
+
+    /// The text of the `package.json` in `dir` (as given), if there is one.
+    pub(crate) fn package_json(&self, dir: &Path) -> Option<String> {
+        self.fs
+            .read_to_string(&self.resolve(dir).join("package.json"))
+    }
+
+    /// The project the rules see: `env_files`, the `git` facts, and the source files under
+    /// `paths` (scanned for credentials too when `secrets`). Also returns how many source
+    /// files were found.
+    pub(crate) fn build_project(
+        &self,
+        paths: &[PathBuf],
+        env_files: Vec<EnvFile>,
+        git: Option<GitFacts>,
+        secrets: bool,
+    ) -> (Project, usize) {
+        let mut project = Project::default();
+        project.packages = self.packages(&env_files);
+        project.env_files = env_files;
+        project.git = git;
+        project.extra_platform = self.settings.platform_keys.clone();
+        project.read_severity = self.settings.read_severity;
+        let Ok((files, _)) = crate::discover::source_files(
+            self.fs.as_ref(),
+            &self.base,
+            paths,
+            false,
+            &self.excludes,
+        ) else {
+            return (project, 0);
+        };
+        let scanned = par_map(&files, |(path, language)| {
+            self.scan_project_source(path, *language, secrets)
+        });
+        project.source_paths = files.iter().map(|(p, _)| self.display(p)).collect();
+        project.sources = scanned.into_iter().flatten().collect();
+        (project, files.len())
+    }
+
+    /// Reads and scans one source file for the project rules (see [`SourceFile::scan`]);
+    /// files too large to be hand-written code are left out.
+    fn scan_project_source(
+        &self,
+        path: &Path,
+        language: Language,
+        secrets: bool,
+    ) -> Option<SourceFile> {
+        let at = self.resolve(path);
+        if self.fs.metadata(&at).ok()?.len > envlint_core::project::MAX_SOURCE_BYTES {
+            return None;
+        }
+        let bytes = self.fs.read(&at).ok()?;
+        SourceFile::scan(&self.display(path), language, &bytes, secrets)
+    }
+
+    /// Runs the project rules over the sources under `paths` and `env_files`: returns the
+    /// env files back, the findings by path, how many source files were found, and git's
+    /// repository when it was asked.
+    fn project_findings(
+        &self,
+        paths: &[PathBuf],
+        env_files: Vec<EnvFile>,
+        notes: &mut Vec<String>,
+    ) -> (Vec<EnvFile>, BTreeMap<String, Vec<Diagnostic>>, usize) {
+        let mut by_path: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+        let on = envlint_core::rules()
+            .iter()
+            .any(|r| r.is_project() && self.settings.is_enabled(r.id));
+        if !on {
+            return (env_files, by_path, 0);
+        }
+        let git = self
+            .git_facts(paths, &env_files, notes)
+            .map(|(facts, _)| facts);
+        let secrets = self.settings.is_enabled("hardcoded-secret");
+        let (project, sources) = self.build_project(paths, env_files, git, secrets);
+        for d in lint_project(&project, &self.settings) {
+            by_path.entry(d.path).or_default().push(d.diagnostic);
+        }
+        (project.env_files, by_path, sources)
+    }
+
+    /// Checks the env files and the project under `paths` (as given).
+    pub fn check(&self, paths: &[PathBuf], options: &CheckOptions) -> Result<CheckReport, String> {
+        let (files, walk_errors) = self.env_files(paths)?;
+        let mut report = CheckReport {
+            file_count: files.len(),
+            errors: walk_errors
+                .iter()
+                .map(|e| format!("{}: {}", e.path.display(), e.message))
+                .collect(),
+            ..CheckReport::default()
+        };
+        let settings: &Settings = &self.settings;
+        let linted = par_map(&files, |path| {
+            self.read_env_file(path, options.share_large_files)
+                .map(|bytes| {
+                    let r = lint_env_file(bytes, settings);
+                    (r.doc, r.diagnostics)
+                })
+        });
+        let mut env_files = Vec::new();
+        let mut lint_diags = Vec::new();
+        for (path, result) in files.iter().zip(linted) {
+            match result {
+                Ok((doc, diagnostics)) => {
+                    env_files.push(self.env_file(path, doc));
+                    lint_diags.push(diagnostics);
+                }
+                Err(e) => report.errors.push(e),
+            }
+        }
+        let (env_files, mut by_path, sources) =
+            self.project_findings(paths, env_files, &mut report.notes);
+        report.file_count += sources;
+        for (file, mut diagnostics) in env_files.into_iter().zip(lint_diags) {
+            if let Some(more) = by_path.remove(&file.path) {
+                diagnostics.extend(more);
+                diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+            }
+            self.per_file.filter(&file.path, &mut diagnostics);
+            report.files.push(CheckedFile {
+                path: file.path,
+                content: Content::Env(file.doc),
+                diagnostics,
+            });
+        }
+        for (path, mut diagnostics) in by_path {
+            self.per_file.filter(&path, &mut diagnostics);
+            report.files.push(CheckedFile {
+                path,
+                content: Content::Source,
+                diagnostics,
+            });
+        }
+        Ok(report)
+    }
+
+    /// Whether the configuration's per-file ignores silence `rule` for the project path
+    /// `path`.
+    pub fn silences(&self, path: &str, rule: &str) -> bool {
+        self.per_file.silences(path, rule)
+    }
+}
+
+/// Parse options for env files whose values must not depend on the process environment.
+pub(crate) fn isolated() -> envlint_dotenv::ParseOptions {
+    envlint_dotenv::ParseOptions::isolated()
+}
+
+/// The bytes of a source, without a copy when they are owned.
+pub(crate) fn into_vec(source: Source) -> Vec<u8> {
+    match source {
+        Source::Owned(v) => v,
+        shared => shared.as_bytes().to_vec(),
+    }
+}
