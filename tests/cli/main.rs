@@ -23,6 +23,7 @@ mod config;
 mod example;
 mod fix;
 mod init;
+mod library;
 mod parse;
 mod project;
 mod refs;

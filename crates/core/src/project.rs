@@ -311,12 +311,12 @@ pub struct GitFacts {
 }
 
 /// The folder of a `/`-separated relative path (`""` for the root).
-pub fn folder(path: &str) -> &str {
+pub(crate) fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 /// Whether `path` lies at or below `dir`.
-pub fn is_under(path: &str, dir: &str) -> bool {
+pub(crate) fn is_under(path: &str, dir: &str) -> bool {
     dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
 }
 
@@ -420,6 +420,11 @@ pub fn platform_provided(name: &str) -> bool {
 }
 
 impl EnvFile {
+    /// The folder the file is in, as a project path (`""` for the root).
+    pub fn folder(&self) -> &str {
+        folder(&self.path)
+    }
+
     /// Keys an example documents in a comment, `# SENTRY_DSN=` or `# export DEBUG=1`: the
     /// usual way to list an optional variable without setting it.
     pub fn commented_keys(&self) -> impl Iterator<Item = &str> + '_ {

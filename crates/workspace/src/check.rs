@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use envlint_core::project::{
-    folder, lint_project, EnvFile, GitFacts, PackageJson, Project, Role, SourceFile,
+    lint_project, EnvFile, GitFacts, PackageJson, Project, Role, SourceFile,
 };
 use envlint_core::{lint_env_file, Diagnostic, Settings};
 use envlint_dotenv::{Document, Source};
@@ -183,7 +183,7 @@ impl Workspace {
         // Each folder once, with or without a package.json.
         let mut looked = std::collections::HashSet::new();
         for f in env_files {
-            let dir = folder(&f.path);
+            let dir = f.folder();
             if !looked.insert(dir) {
                 continue;
             }
