@@ -102,8 +102,7 @@ fn a_project_in_memory_gets_the_same_findings_as_on_disk() {
         ignored: git_lines(dir.path(), &ask).into_iter().collect(),
         tracked: git_lines(dir.path(), &["ls-files"]).into_iter().collect(),
     };
-    let fs = Arc::new(fs);
-    let ws = Workspace::open(fs.clone(), root.to_path_buf(), &OpenOptions::default())
+    let ws = Workspace::open(Arc::new(fs), root.to_path_buf(), &OpenOptions::default())
         .expect("open")
         .with_git(Arc::new(git));
     let report = ws
