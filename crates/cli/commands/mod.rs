@@ -9,22 +9,9 @@ pub(crate) mod parse;
 pub(crate) mod refs;
 pub(crate) mod rules;
 
+pub(crate) use envlint_workspace::list;
+
 /// `n word` or `n words`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Up to eight items joined with commas, then `and N more`.
-pub(crate) fn list(keys: &[String]) -> String {
-    const SHOWN: usize = 8;
-    let mut s = keys
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if keys.len() > SHOWN {
-        s.push_str(&format!(" and {} more", keys.len() - SHOWN));
-    }
-    s
 }

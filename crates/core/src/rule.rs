@@ -166,7 +166,7 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()));
         }
-        // The .env file rules RULES.md promises.
+        // The .env file rules docs/output-contract.md promises (dotenv-linter parity and more).
         for id in [
             "parse-error",
             "duplicated-key",

@@ -1,6 +1,6 @@
 //! JavaScript and TypeScript: environment-variable reads found with tree-sitter.
 //!
-//! Forms (see `shared/design/PATTERNS.md`): `process.env.X`, `process.env["X"]`,
+//! Forms (see `docs/read-patterns.md`): `process.env.X`, `process.env["X"]`,
 //! `` process.env[`X`] ``, `?.`, `!` (required), `||` / `??` fallbacks (defaulted),
 //! destructuring with defaults and rest, one level of aliasing (`const env = process.env`,
 //! scoped: a parameter or closer declaration of the same name shadows it),

@@ -53,7 +53,7 @@ impl Language {
     }
 }
 
-/// How code reads a variable (see `shared/design/PATTERNS.md`).
+/// How code reads a variable (see `docs/read-patterns.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// The program fails or misbehaves when the variable is unset.

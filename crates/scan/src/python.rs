@@ -1,6 +1,6 @@
 //! Python: environment-variable reads found with tree-sitter-python.
 //!
-//! Forms (see `shared/design/PATTERNS.md`): `os.getenv("X"[, d])`, `os.environ["X"]`,
+//! Forms (see `docs/read-patterns.md`): `os.getenv("X"[, d])`, `os.environ["X"]`,
 //! `.get` / `.setdefault` / `.pop`, `"X" in os.environ`, through import aliases
 //! (`import os as o`, `from os import environ as E, getenv`); writes (`os.environ["X"] = …`,
 //! `del os.environ["X"]`) are not reads. Libraries with their default rules:

@@ -1,6 +1,6 @@
 //! Rust: environment-variable reads found with syn's full parser.
 //!
-//! What counts as a read (see `shared/design/PATTERNS.md`): `std::env::var` / `var_os` and
+//! What counts as a read (see `docs/read-patterns.md`): `std::env::var` / `var_os` and
 //! `dotenvy::var` / `dotenv::var` however they are imported or renamed; names written as
 //! string literals or held in constants (file, module and associated constants); the kind
 //! from the call chain (`unwrap`, `expect`, `?` make it required; `unwrap_or*`, `map_or*`

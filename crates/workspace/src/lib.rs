@@ -49,7 +49,7 @@ pub use check::{CheckOptions, CheckReport, CheckedFile, Content};
 pub use discover::{is_env_file_name, PathError};
 pub use fs::{io_reason, FileSystem, MemoryFs, OsFs, Overlay};
 pub use git::{FakeGit, Git, Repo};
-pub use plan::{ExamplePlan, FileEdit, FixPlan, FixedFile, InitOptions, InitPlan, ToFill};
+pub use plan::{list, ExamplePlan, FileEdit, FixPlan, FixedFile, InitOptions, InitPlan, ToFill};
 pub use refs::{RefsReport, Row, Scanned};
 
 /// How a workspace finds its configuration and which rules it runs.

@@ -24,7 +24,7 @@ use crate::{Git, Workspace};
 
 mod init;
 
-pub use init::{InitOptions, InitPlan, ToFill};
+pub use init::{list, InitOptions, InitPlan, ToFill};
 
 /// A file to write: created when `original` is `None`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! `portability`: lines that other common loaders read differently from dotenvy.
 //!
-//! The table behind each check is in `shared/design/DIALECTS.md`: node dotenv (+
+//! The table behind each check is in `docs/dialects.md`: node dotenv (+
 //! dotenv-expand), python-dotenv and docker compose, against dotenvy 0.15.7.
 
 use std::ops::Range;

@@ -146,8 +146,9 @@ fn append_missing(
     Ok(check)
 }
 
-/// Up to eight items joined with commas, then `and N more`.
-pub(crate) fn list(keys: &[String]) -> String {
+/// Up to eight items joined with commas, then `and N more`: how messages list keys and
+/// files (the front ends use it too, so every list reads alike).
+pub fn list(keys: &[String]) -> String {
     const SHOWN: usize = 8;
     let mut s = keys
         .iter()
