@@ -157,3 +157,25 @@ fn per_file_ignores_silence_rules_by_path() {
         bad.stderr
     );
 }
+
+/// Regression: `exclude` globs are relative to the configuration's folder, also when envlint
+/// runs from inside an excluded folder with no path (they were matched against paths
+/// relative to the current folder, so `cd fixtures && envlint check` checked them).
+#[test]
+fn exclude_applies_from_inside_the_excluded_folder() {
+    let dir = repo(&[
+        ("envlint.toml", b"exclude = [\"fixtures/**\"]\n"),
+        ("fixtures/bad/.env", b"lower=1\n"),
+        ("fixtures/bad/creds.py", b"API_SECRET = 'q8Xv2LmZ9tPw4RkN7bYc'\n"),
+        (".env.example", b"A=\n"),
+    ]);
+    for (cwd, path) in [("", "fixtures"), ("fixtures", "."), ("fixtures/bad", ".")] {
+        let run = envlint(&dir.path().join(cwd), &["check", path]);
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, "No problems in 0 files.\n"),
+            "from {cwd:?}: {}",
+            run.stderr
+        );
+    }
+}
