@@ -166,7 +166,10 @@ fn exclude_applies_from_inside_the_excluded_folder() {
     let dir = repo(&[
         ("envlint.toml", b"exclude = [\"fixtures/**\"]\n"),
         ("fixtures/bad/.env", b"lower=1\n"),
-        ("fixtures/bad/creds.py", b"API_SECRET = 'q8Xv2LmZ9tPw4RkN7bYc'\n"),
+        (
+            "fixtures/bad/creds.py",
+            b"API_SECRET = 'q8Xv2LmZ9tPw4RkN7bYc'\n",
+        ),
         (".env.example", b"A=\n"),
     ]);
     for (cwd, path) in [("", "fixtures"), ("fixtures", "."), ("fixtures/bad", ".")] {
