@@ -83,7 +83,12 @@ impl Baseline {
 }
 
 fn fingerprint(path: &str, d: &Diagnostic) -> Fingerprint {
-    (d.rule.to_owned(), path.to_owned(), d.key.clone())
+    // A key that looks like a credential is recorded masked (never a value in the file).
+    (
+        d.rule.to_owned(),
+        path.to_owned(),
+        d.key.as_ref().map(|k| k.masked().into_owned()),
+    )
 }
 
 /// Collects findings for `--write-baseline`.

@@ -6,7 +6,7 @@
 
 use std::io::{IsTerminal, Write as _};
 
-use envlint_core::mask::display_parts;
+use envlint_core::mask::{display_parts, Masking};
 use envlint_core::{Diagnostic, LineIndex, Severity};
 use envlint_dotenv::Document;
 
@@ -112,6 +112,22 @@ pub(crate) fn render_file(
     json: &mut Vec<serde_json::Value>,
 ) {
     let (path, shown, diagnostics) = file;
+    // Words are masked where they may hold a value (see `envlint_core::text`), unless the
+    // user asked to see values.
+    let revealed: Vec<Diagnostic>;
+    let diagnostics = if cli.show_values {
+        revealed = diagnostics
+            .iter()
+            .cloned()
+            .map(|mut d| {
+                d.reveal();
+                d
+            })
+            .collect();
+        &revealed[..]
+    } else {
+        diagnostics
+    };
     let doc = match shown {
         Shown::Env(doc) => doc,
         Shown::Source(bytes) => {
@@ -126,7 +142,12 @@ pub(crate) fn render_file(
         Format::Human => {
             let windows = render::frame_windows(&index, doc.to_bytes().len(), diagnostics);
             let (bytes, lines) = doc.into_parts();
-            let display = display_parts(bytes, &lines, cli.show_values, Some(&windows));
+            let display = display_parts(
+                bytes,
+                &lines,
+                Masking::for_file(&path, cli.show_values),
+                Some(&windows),
+            );
             // Freed by the process exit: dropping a 200,000-line table line by line costs
             // ~10% of a run, and `envlint check` ends soon after rendering.
             std::mem::forget(lines);

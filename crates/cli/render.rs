@@ -71,7 +71,11 @@ impl<'w> Others<'w> {
                     bytes,
                     &envlint_dotenv::ParseOptions::isolated(),
                 );
-                envlint_core::mask::display_bytes(doc, self.show_values, None)
+                envlint_core::mask::display_bytes(
+                    doc,
+                    envlint_core::mask::Masking::for_file(path, self.show_values),
+                    None,
+                )
             } else {
                 envlint_core::mask::display_source(bytes, self.show_values)
             };
@@ -204,7 +208,7 @@ impl miette::Diagnostic for Side<'_> {
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        write!(f, "{}", self.d.message)
     }
 }
 
@@ -250,7 +254,7 @@ impl miette::Diagnostic for Report<'_> {
             .d
             .labels
             .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), span(&l.span)));
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.to_string()), span(&l.span)));
         Some(Box::new(std::iter::once(primary).chain(rest)))
     }
 }
@@ -350,7 +354,7 @@ impl Human {
 
     /// Appends the frame of `d` to `out`.
     fn render_one(&self, file: &FileOutput<'_>, d: &Diagnostic, out: &mut String) {
-        let mut help = d.help.clone();
+        let mut help = d.help.as_ref().map(ToString::to_string);
         if let Some(fix) = &d.fix {
             let how = match fix.applicability {
                 Applicability::Safe => "envlint fix",
@@ -382,7 +386,7 @@ impl Human {
             related: others
                 .iter()
                 .map(|(r, f)| Side {
-                    message: r.message.clone(),
+                    message: r.message.to_string(),
                     span: r.span.clone(),
                     source: Windowed {
                         name: &r.path,
@@ -486,7 +490,7 @@ pub(crate) fn github(file: &FileOutput<'_>, sink: &mut dyn FnMut(&str)) {
             "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title=envlint ({})::{}\n",
             escape_property(&file.path),
             d.rule,
-            escape_data(&d.message),
+            escape_data(&d.message.to_string()),
         ));
     }
 }

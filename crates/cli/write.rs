@@ -102,10 +102,30 @@ pub(crate) fn apply(ws: &envlint_workspace::Workspace, edit: &FileEdit) -> Resul
     }
 }
 
-/// The change as a unified diff (from `/dev/null` for a new file).
-pub(crate) fn diff(edit: &FileEdit) -> String {
-    let old = String::from_utf8_lossy(edit.original.as_deref().unwrap_or_default());
-    let new = String::from_utf8_lossy(&edit.output);
+/// The change as a unified diff (from `/dev/null` for a new file). An env file's values and
+/// comments are masked on both sides unless `show_values`, exactly as in code frames: a
+/// diff of `.env` is a frame of every changed line.
+pub(crate) fn diff(edit: &FileEdit, show_values: bool) -> String {
+    let name = edit.path.rsplit('/').next().unwrap_or(&edit.path);
+    let shown = |bytes: &[u8]| -> Vec<u8> {
+        if envlint_workspace::is_env_file_name(name) {
+            let doc = envlint_dotenv::Document::parse(
+                bytes.to_vec(),
+                &envlint_dotenv::ParseOptions::isolated(),
+            );
+            envlint_core::mask::display_bytes(
+                doc,
+                envlint_core::mask::Masking::for_file(&edit.path, show_values),
+                None,
+            )
+        } else {
+            bytes.to_vec()
+        }
+    };
+    let old = shown(edit.original.as_deref().unwrap_or_default());
+    let new = shown(&edit.output);
+    let old = String::from_utf8_lossy(&old);
+    let new = String::from_utf8_lossy(&new);
     let from = if edit.original.is_some() {
         format!("a/{}", edit.path)
     } else {
@@ -127,13 +147,13 @@ pub(crate) fn show_or_apply(
     ws: &envlint_workspace::Workspace,
     edit: &FileEdit,
     diff_only: bool,
-    format: crate::Format,
+    cli: &crate::Cli,
 ) -> Result<(), String> {
     if !diff_only {
         return apply(ws, edit);
     }
-    if format != crate::Format::Json {
-        crate::output::emit(&diff(edit));
+    if cli.format != crate::Format::Json {
+        crate::output::emit(&diff(edit, cli.show_values));
     }
     Ok(())
 }

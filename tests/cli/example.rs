@@ -114,10 +114,17 @@ fn example_update_keeps_what_people_wrote() {
     // --prune shows and removes the unread key, and only that line.
     let prune = envlint(root, &["example", "--prune", "--diff"]);
     assert_eq!(prune.code, 1);
+    // Values are masked in diffs, as in frames, unless asked for.
     assert!(
-        prune.stdout.contains("-export LEGACY='x'\r\n"),
+        prune.stdout.contains("-export LEGACY='*'\r\n"),
         "{}",
         prune.stdout
+    );
+    let shown = envlint(root, &["example", "--prune", "--diff", "--show-values"]);
+    assert!(
+        shown.stdout.contains("-export LEGACY='x'\r\n"),
+        "{}",
+        shown.stdout
     );
     assert_eq!(
         prune

@@ -122,7 +122,7 @@ fn a_project_in_memory_gets_the_same_findings_as_on_disk() {
                 line as u64,
                 column as u64,
                 d.rule.to_owned(),
-                d.message.clone(),
+                d.message.to_string(),
             ));
         }
     }

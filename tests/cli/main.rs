@@ -23,6 +23,7 @@ mod config;
 mod example;
 mod fix;
 mod init;
+mod leaks;
 mod library;
 mod parse;
 mod project;

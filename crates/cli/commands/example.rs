@@ -67,7 +67,7 @@ pub(crate) fn run(
             changed += 1;
             if diff {
                 if cli.format != Format::Json {
-                    emit(&write::diff(&edit));
+                    emit(&write::diff(&edit, cli.show_values));
                 }
             } else if check {
                 if human {

@@ -54,7 +54,7 @@ pub(crate) fn run(
         let changed = edit.changed();
         if changed {
             changed_files += 1;
-            if let Err(e) = write::show_or_apply(&ws, edit, diff, cli.format) {
+            if let Err(e) = write::show_or_apply(&ws, edit, diff, cli) {
                 io_errors.push(e);
                 continue;
             }

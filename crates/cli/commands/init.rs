@@ -31,7 +31,7 @@ pub(crate) fn run(
             continue;
         }
         changed += 1;
-        if let Err(e) = write::show_or_apply(&ws, edit, diff, cli.format) {
+        if let Err(e) = write::show_or_apply(&ws, edit, diff, cli) {
             write_errors.push(e);
         }
     }

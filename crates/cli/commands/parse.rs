@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use envlint_core::mask::display_bytes;
+use envlint_core::mask::{display_bytes, Masking};
 use envlint_core::{Diagnostic, LineIndex, Severity};
 use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions};
 use envlint_workspace::{io_reason, Workspace};
@@ -76,7 +76,7 @@ pub(crate) fn run(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
         }
         emit(&out);
         if !errors.is_empty() {
-            let display = display_bytes(doc, true, None);
+            let display = display_bytes(doc, Masking::Nothing, None);
             let file_out = FileOutput {
                 path: shown,
                 bytes: &display,

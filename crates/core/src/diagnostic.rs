@@ -3,11 +3,14 @@
 //! Why byte spans and no line numbers: the same diagnostic is rendered as a code frame, as
 //! JSON, as a GitHub annotation or as an LSP range; each renderer computes positions from
 //! the spans it needs. Messages never hold a value from the file (values may be secrets);
-//! they name keys and describe shapes.
+//! they name keys and describe shapes. Every field meant for people is a [`Text`], which
+//! masks what may come from a value (see [`crate::text`]).
 
 use std::ops::Range;
 
 use envlint_dotenv::TextEdit;
+
+use crate::text::Text;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
@@ -38,7 +41,7 @@ pub struct Label {
     /// Where.
     pub span: Range<usize>,
     /// What about it.
-    pub message: String,
+    pub message: Text,
 }
 
 /// A place in another file that explains a finding: the code that reads a key, the example
@@ -50,7 +53,7 @@ pub struct Related {
     /// Where in it (bytes).
     pub span: Range<usize>,
     /// What about it.
-    pub message: String,
+    pub message: Text,
 }
 
 /// Whether a fix may be applied without a person looking at it.
@@ -79,7 +82,7 @@ pub struct Fix {
     /// Whether it is applied by default.
     pub applicability: Applicability,
     /// A short imperative description ("Remove the spaces around `=`").
-    pub description: String,
+    pub description: Text,
     /// The byte edits, in any order, non-overlapping.
     pub edits: Vec<TextEdit>,
 }
@@ -89,7 +92,7 @@ impl Fix {
     pub fn safe(description: impl Into<String>, edits: Vec<TextEdit>) -> Self {
         Fix {
             applicability: Applicability::Safe,
-            description: description.into(),
+            description: Text::new(description),
             edits,
         }
     }
@@ -98,7 +101,7 @@ impl Fix {
     pub fn unsafe_(description: impl Into<String>, edits: Vec<TextEdit>) -> Self {
         Fix {
             applicability: Applicability::Unsafe,
-            description: description.into(),
+            description: Text::new(description),
             edits,
         }
     }
@@ -146,8 +149,8 @@ pub struct Diagnostic {
     pub rule: &'static str,
     /// How serious.
     pub severity: Severity,
-    /// What is wrong, in one sentence, without any value from the file.
-    pub message: String,
+    /// What is wrong, in one sentence; anything taken from a value is marked sensitive.
+    pub message: Text,
     /// The primary span.
     pub span: Range<usize>,
     /// Secondary spans.
@@ -155,9 +158,10 @@ pub struct Diagnostic {
     /// Places in other files (the other side of a project finding).
     pub related: Vec<Related>,
     /// How to fix it by hand.
-    pub help: Option<String>,
-    /// The key concerned, when there is one.
-    pub key: Option<String>,
+    pub help: Option<Text>,
+    /// The key concerned, when there is one (masked as a whole when it looks like a
+    /// credential: a token pasted where a key belongs).
+    pub key: Option<Text>,
     /// An automatic fix.
     pub fix: Option<Fix>,
     /// A change to other files of the project that resolves it (project rules).
@@ -175,7 +179,7 @@ impl Diagnostic {
         Diagnostic {
             rule,
             severity,
-            message: message.into(),
+            message: Text::new(message),
             span,
             labels: Vec::new(),
             related: Vec::new(),
@@ -188,13 +192,13 @@ impl Diagnostic {
 
     /// Adds a help text.
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(Text::new(help));
         self
     }
 
     /// Sets the key.
     pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
+        self.key = Some(Text::key(&key.into()));
         self
     }
 
@@ -202,7 +206,7 @@ impl Diagnostic {
     pub fn label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
-            message: message.into(),
+            message: Text::new(message),
         });
         self
     }
@@ -217,7 +221,7 @@ impl Diagnostic {
         self.related.push(Related {
             path: path.into(),
             span,
-            message: message.into(),
+            message: Text::new(message),
         });
         self
     }
@@ -232,6 +236,24 @@ impl Diagnostic {
     pub fn project_fix(mut self, edit: ProjectEdit, resolves: bool) -> Self {
         self.project_fix = Some(ProjectFix { edit, resolves });
         self
+    }
+
+    /// Shows every word as written from now on, sensitive parts included
+    /// (`--show-values`); see [`Text`].
+    pub fn reveal(&mut self) {
+        self.message.reveal();
+        for t in self.help.iter_mut().chain(self.key.iter_mut()) {
+            t.reveal();
+        }
+        for l in &mut self.labels {
+            l.message.reveal();
+        }
+        for r in &mut self.related {
+            r.message.reveal();
+        }
+        if let Some(f) = &mut self.fix {
+            f.description.reveal();
+        }
     }
 
     /// Whether `envlint fix` repairs it without `--unsafe-fixes`: a safe edit of its own

@@ -324,6 +324,7 @@ fn unused_keys(project: &Project) -> BTreeMap<String, Vec<String>> {
     let mut seen: HashSet<(String, String)> = HashSet::new();
     for d in found {
         if let Some(key) = d.diagnostic.key {
+            let key = key.revealed().into_owned();
             if seen.insert((d.path.clone(), key.clone())) {
                 out.entry(d.path).or_default().push(key);
             }

@@ -21,6 +21,7 @@ pub mod rule;
 mod rules;
 pub mod secret;
 pub mod suppress;
+pub mod text;
 
 pub use config::{Config, ConfigError, Settings};
 pub use diagnostic::{
@@ -29,3 +30,4 @@ pub use diagnostic::{
 pub use line_index::{Encoding, LineIndex, Position};
 pub use lint::{lint_env_file, EnvFileReport};
 pub use rule::{rule, rules, FixAvailability, Rule};
+pub use text::Text;

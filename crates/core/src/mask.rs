@@ -2,7 +2,12 @@
 //!
 //! Why: a code frame of a `.env` line would print the secret it holds into a terminal, a
 //! CI log or a pasted bug report, the very leak envlint exists to stop. Frames therefore
-//! show keys, quotes, `$` references and comments, with every value character replaced.
+//! show structure only: keys (unless a key is itself a pasted token), `=`, quotes, `export`,
+//! `#`, blanks, `${NAME}` references to conventionally named variables, the key of a
+//! commented-out `# KEY=value` and `envlint:` directives. Everything else is masked: every
+//! value character, a reference's default (`${A:-…}`) or a name that came from a value
+//! (`Pa$w0rd` reads `$w0rd`), comment text (people paste old tokens there), and any line
+//! that is not `KEY=value` past its leading key.
 //!
 //! The masked text keeps the exact byte length *and* character count of the file, so that
 //! spans and columns stay valid: a character is replaced by a placeholder of the same UTF-8
@@ -16,11 +21,39 @@ use envlint_dotenv::{Document, LineKind, Span};
 /// Same-length placeholders for characters of 1 to 4 UTF-8 bytes.
 const PLACEHOLDERS: [&str; 4] = ["*", "\u{b7}", "\u{2217}", "\u{1d7d8}"];
 
+/// What a frame of an env file masks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Masking {
+    /// Nothing (`--show-values`, `parse`).
+    Nothing,
+    /// Values, and comments but their structure: a developer's own file (`.env`,
+    /// `.env.local`, …), where a comment is as likely as a value to hold an old token.
+    Private,
+    /// Values, and in comments only what looks like a credential: an example file, whose
+    /// comments are documentation written to be committed.
+    Example,
+}
+
+impl Masking {
+    /// The masking for the env file at `path` (by its name's role), or none when the user
+    /// asked to see values.
+    pub fn for_file(path: &str, show_values: bool) -> Masking {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if show_values {
+            Masking::Nothing
+        } else if crate::project::Role::of(name) == crate::project::Role::Example {
+            Masking::Example
+        } else {
+            Masking::Private
+        }
+    }
+}
+
 /// Consumes the document and returns the text to show in code frames: same length and
-/// character count as the file, values masked unless `show_values`.
-pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usize>]>) -> Vec<u8> {
+/// character count as the file, masked as `masking` says.
+pub fn display_bytes(doc: Document, masking: Masking, only: Option<&[Range<usize>]>) -> Vec<u8> {
     let (bytes, lines) = doc.into_parts();
-    display_parts(bytes, &lines, show_values, only)
+    display_parts(bytes, &lines, masking, only)
 }
 
 /// [`display_bytes`] over a document's parts (from [`Document::into_parts`]), for a caller
@@ -32,7 +65,7 @@ pub fn display_bytes(doc: Document, show_values: bool, only: Option<&[Range<usiz
 pub fn display_parts(
     mut out: Vec<u8>,
     lines: &[envlint_dotenv::Line],
-    show_values: bool,
+    masking: Masking,
     only: Option<&[Range<usize>]>,
 ) -> Vec<u8> {
     let chosen: Vec<&envlint_dotenv::Line> = match only {
@@ -65,39 +98,69 @@ pub fn display_parts(
     if only.is_none() && lines.is_empty() {
         sanitize(&mut out);
     }
-    if show_values {
+    if masking == Masking::Nothing {
         return out;
     }
+    let all = masking == Masking::Private;
     for line in chosen {
         match &line.kind {
             LineKind::Entry(e) => {
-                let keep: Vec<Span> = e.substitutions().iter().map(|s| s.span).collect();
+                let key = e.key.range();
+                if std::str::from_utf8(&out[key.clone()]).is_ok_and(crate::text::credential_like) {
+                    mask(&mut out, key, &[]);
+                }
+                // A reference shows `${` and `}`, and its name when it is a conventional
+                // variable name; defaults and names made of value text are masked.
+                let keep: Vec<Span> = e
+                    .substitutions()
+                    .iter()
+                    .flat_map(|s| {
+                        let name = s.name_span();
+                        let shown = std::str::from_utf8(&out[name.range()])
+                            .map_or(0, crate::text::shown_name_len);
+                        let open = Span {
+                            start: s.span.start,
+                            end: name.start + shown as u32,
+                        };
+                        let close = Span {
+                            start: if s.braced { s.span.end - 1 } else { s.span.end },
+                            end: s.span.end,
+                        };
+                        [open, close]
+                    })
+                    .collect();
                 mask(&mut out, e.raw_value.range(), &keep);
                 if let Some(start) = e.comment() {
                     let c = start as usize..line.eol(&out).start as usize;
-                    mask_assignment_comment(&mut out, c);
+                    mask_comment(&mut out, c, all);
                 }
             }
-            LineKind::Comment(c) => mask_assignment_comment(&mut out, c.range()),
+            LineKind::Comment(c) => mask_comment(&mut out, c.range(), all),
             LineKind::Error(err) => {
-                // Unknown structure: keep what precedes `=` (or the first word, unless it
-                // looks like a pasted token), mask the rest.
+                // Unknown structure: keep a leading key followed by `=` (the rest is a
+                // value), or a leading word that is a name rather than a pasted token;
+                // mask the rest.
                 let line = err.line.range();
                 let text = &out[line.clone()];
-                let keep = match memchr::memchr(b'=', text) {
-                    Some(eq) => eq + 1,
-                    None => {
-                        let lead = text.len() - text.trim_ascii_start().len();
-                        let word = text[lead..]
-                            .iter()
-                            .take_while(|b| !b.is_ascii_whitespace())
-                            .count();
-                        if looks_like_token(&text[lead..lead + word]) {
-                            lead
-                        } else {
-                            lead + word
-                        }
-                    }
+                let lead = text.len() - text.trim_ascii_start().len();
+                let word = text[lead..]
+                    .iter()
+                    .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                    .count();
+                let after = &text[lead + word..];
+                let blanks = after
+                    .iter()
+                    .take_while(|&&b| b == b' ' || b == b'\t')
+                    .count();
+                let token = looks_like_token(&text[lead..lead + word])
+                    || std::str::from_utf8(&text[lead..lead + word])
+                        .is_ok_and(crate::text::credential_like);
+                let keep = if token {
+                    lead
+                } else if matches!(after.get(blanks), Some(b'=' | b':')) {
+                    lead + word + blanks + 1
+                } else {
+                    lead + word
                 };
                 mask(&mut out, line.start + keep..line.end, &[]);
             }
@@ -112,11 +175,17 @@ pub fn display_parts(
 /// credentials [`crate::secret::scan_text`] finds, which become `*` byte for byte unless
 /// `show_values` (a frame around any finding may include a line holding one).
 pub fn display_source(mut bytes: Vec<u8>, show_values: bool) -> Vec<u8> {
+    // The credentials are found in the text as written (as `hardcoded-secret` finds them),
+    // before control characters are replaced: a credential holding one is still masked.
+    let hits = if show_values {
+        Vec::new()
+    } else {
+        crate::secret::scan_text(&String::from_utf8_lossy(&bytes))
+    };
     sanitize(&mut bytes);
-    if !show_values {
-        let hits = std::str::from_utf8(&bytes).map(crate::secret::scan_text);
-        for hit in hits.unwrap_or_default() {
-            bytes[hit.span].fill(b'*');
+    for hit in hits {
+        if let Some(span) = bytes.get_mut(hit.span) {
+            span.fill(b'*');
         }
     }
     bytes
@@ -184,13 +253,20 @@ fn mask(out: &mut [u8], range: Range<usize>, keep: &[Span]) {
     }
 }
 
-/// `# OLD_KEY=sk-…`: commented-out assignments keep their key, lose their value.
-fn mask_assignment_comment(out: &mut [u8], comment: Range<usize>) {
+/// A comment's text is masked (`all`: in a private file, where people paste old tokens:
+/// `# was sk-…`), or only its credential-like words (an example's documentation). Kept
+/// either way: the `#`s and blanks, the key of a commented-out assignment
+/// (`# OLD_KEY=…`, with `export`; its value is masked), and an `envlint:` directive, which
+/// says why a finding is silent.
+fn mask_comment(out: &mut [u8], comment: Range<usize>, all: bool) {
     let text = &out[comment.clone()];
-    let body = text
+    let mut body = text
         .iter()
-        .position(|&b| b != b'#' && b != b' ')
+        .position(|&b| b != b'#' && b != b' ' && b != b'\t')
         .unwrap_or(text.len());
+    if text[body..].starts_with(b"export ") {
+        body += "export ".len();
+    }
     let key_len = text[body..]
         .iter()
         .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
@@ -198,10 +274,61 @@ fn mask_assignment_comment(out: &mut [u8], comment: Range<usize>) {
     let after_key = body + key_len;
     let rest = &text[after_key..];
     let eq = rest.iter().take_while(|&&b| b == b' ').count();
-    if key_len > 0 && rest.get(eq) == Some(&b'=') {
-        mask(out, comment.start + after_key + eq + 1..comment.end, &[]);
-    } else if looks_like_token(&text[body..]) {
-        mask(out, comment.start + body..comment.end, &[]);
+    let key = std::str::from_utf8(&text[body..after_key]).unwrap_or("");
+    let keep_key = key_len > 0 && rest.get(eq) == Some(&b'=') && !crate::text::credential_like(key);
+    let directive = memchr::memmem::find(text, b"envlint:").map(|at| {
+        let mut end = at + "envlint:".len();
+        end += text[end..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        end += text[end..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'-')
+            .count();
+        if text.get(end) == Some(&b'[') {
+            end = text[end..]
+                .iter()
+                .position(|&b| b == b']')
+                .map_or(text.len(), |p| end + p + 1);
+        }
+        Span {
+            start: (comment.start + at) as u32,
+            end: (comment.start + end) as u32,
+        }
+    });
+    let from = if keep_key {
+        comment.start + after_key + eq + 1
+    } else {
+        comment.start + body
+    };
+    if keep_key || all {
+        let keep: Vec<Span> = directive.into_iter().collect();
+        mask(out, from..comment.end, &keep);
+        return;
+    }
+    // Documentation: only the words that look like credentials.
+    let mut at = from;
+    while at < comment.end {
+        let len = out[at..comment.end]
+            .iter()
+            .take_while(|b| !b.is_ascii_whitespace())
+            .count();
+        if len == 0 {
+            at += 1;
+            continue;
+        }
+        let word = &out[at..at + len];
+        let word = word
+            .strip_suffix(b".")
+            .or_else(|| word.strip_suffix(b","))
+            .unwrap_or(word);
+        if looks_like_token(word)
+            || std::str::from_utf8(word).is_ok_and(crate::text::credential_like)
+        {
+            mask(out, at..at + len, &[]);
+        }
+        at += len;
     }
 }
 
@@ -231,14 +358,14 @@ mod tests {
 
     fn shown(s: &[u8]) -> String {
         let doc = Document::parse(s.to_vec(), &ParseOptions::isolated());
-        String::from_utf8(display_bytes(doc, false, None)).unwrap()
+        String::from_utf8(display_bytes(doc, Masking::Private, None)).unwrap()
     }
 
     #[test]
     fn values_are_masked_keys_and_structure_kept() {
         assert_eq!(
             shown(b"API_KEY=\"sk-live-123\" # rotate\nURL=http://${HOST}/x\n"),
-            "API_KEY=\"***********\" # rotate\nURL=*******${HOST}**\n"
+            "API_KEY=\"***********\" # ******\nURL=*******${HOST}**\n"
         );
     }
 
@@ -246,9 +373,9 @@ mod tests {
     fn commented_out_secrets_and_bad_lines_are_masked() {
         assert_eq!(
             shown(b"# OLD=abc123\n# plain prose\n"),
-            "# OLD=******\n# plain prose\n"
+            "# OLD=******\n# ***** *****\n"
         );
-        assert_eq!(shown(b"A B=secret\n"), "A B=******\n");
+        assert_eq!(shown(b"A B=secret\n"), "A ********\n");
         assert_eq!(
             shown(b"ghp_1234567890abcdefghij\n"),
             "************************\n"
@@ -256,11 +383,80 @@ mod tests {
         assert_eq!(shown(b"BARE sk-live-12 x\n"), "BARE ********** *\n");
     }
 
+    /// The leaks an audit found (issue 13, items 1 to 5), each a line whose frame showed
+    /// part of a secret. Secrets are built at run time.
+    #[test]
+    fn no_secret_reaches_a_frame() {
+        let tok = ["gh", "p_", "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"].concat();
+        let live = ["sk", "_live_", "51Hx8dQ2mZ7vPq4LrT9wYb3K"].concat();
+        let cases = [
+            (
+                format!("DB_PASSWORD=Pa$w0rdQ9{tok}\n"),
+                vec!["w0rdQ9", tok.as_str()],
+            ),
+            (format!("URL=${{UNSET:-{tok}}}\n"), vec![tok.as_str()]),
+            (format!("PORT=3000 # was {live}\n"), vec![live.as_str()]),
+            (format!("# old token: {tok}\n"), vec![tok.as_str()]),
+            (
+                "AWS_SECRET_ACCESS_KEY dGhpcyBpcyBhIHRlc3Q==\n".to_owned(),
+                vec!["dGhpcyBp"],
+            ),
+            (format!("{tok}=1\n"), vec![tok.as_str()]),
+            (format!("{live}\n"), vec![live.as_str()]),
+            (format!("export {tok}\n"), vec![tok.as_str()]),
+        ];
+        for (src, secrets) in cases {
+            let out = shown(src.as_bytes());
+            assert_eq!(out.len(), src.len(), "{out}");
+            for s in secrets {
+                assert!(!out.contains(s), "{src:?} shows {s:?}: {out:?}");
+            }
+        }
+        // What stays: structure, conventional references, directives, commented-out keys.
+        assert_eq!(
+            shown(b"A=${HOST}/x # envlint: ignore[bom] because\n# OLD_KEY=abc\n"),
+            "A=${HOST}** # envlint: ignore[bom] *******\n# OLD_KEY=***\n"
+        );
+        assert_eq!(shown(b"B=${lower:-dflt}\n"), "B=${***********}\n");
+        assert_eq!(shown(b"BARE_KEY\n"), "BARE_KEY\n");
+    }
+
+    #[test]
+    fn example_comments_are_documentation_but_tokens_in_them_are_masked() {
+        let tok = ["gh", "p_", "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"].concat();
+        let src = format!("# Optional. Read in lib/analytics.ts (old key: {tok}).\nPORT=3000\n");
+        let doc = Document::parse(src, &ParseOptions::isolated());
+        let out = String::from_utf8(display_bytes(doc, Masking::Example, None)).unwrap();
+        assert!(
+            out.starts_with("# Optional. Read in lib/analytics.ts (old key: ****"),
+            "{out}"
+        );
+        assert!(
+            !out.contains(&tok[3..]) && out.ends_with("PORT=****\n"),
+            "{out}"
+        );
+        assert_eq!(
+            Masking::for_file("apps/web/.env.example", false),
+            Masking::Example
+        );
+        assert_eq!(Masking::for_file(".env.local", false), Masking::Private);
+        assert_eq!(Masking::for_file(".env", true), Masking::Nothing);
+    }
+
+    #[test]
+    fn a_credential_with_a_control_character_in_source_is_masked() {
+        let tok = ["gh", "p_", "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"].concat();
+        let src = format!("let t = \"{tok}\u{7}\";\n");
+        let out = String::from_utf8(display_source(src.clone().into_bytes(), false)).unwrap();
+        assert!(!out.contains(&tok[4..]), "{out}");
+        assert_eq!(out.len(), src.len());
+    }
+
     #[test]
     fn length_and_character_count_are_kept() {
         let src = "A=\"é✓😀x\" Z\u{1}\n".as_bytes();
         let doc = Document::parse(src.to_vec(), &ParseOptions::isolated());
-        let out = String::from_utf8(display_bytes(doc, false, None)).unwrap();
+        let out = String::from_utf8(display_bytes(doc, Masking::Private, None)).unwrap();
         assert_eq!(out.len(), src.len());
         assert_eq!(
             out.chars().count(),
@@ -268,7 +464,10 @@ mod tests {
         );
         let bad = b"A=\xff\x00\xc3\xa9\n";
         let doc = Document::parse(bad.to_vec(), &ParseOptions::isolated());
-        assert_eq!(display_bytes(doc, true, None), b"A=??\xc3\xa9\n");
+        assert_eq!(
+            display_bytes(doc, Masking::Nothing, None),
+            b"A=??\xc3\xa9\n"
+        );
     }
 
     #[test]
@@ -276,7 +475,7 @@ mod tests {
         let src = b"A=secret1\nB=secret2\nC=secret3\n";
         let doc = Document::parse(src.to_vec(), &ParseOptions::isolated());
         let window = [12..13, 13..13];
-        let out = display_bytes(doc, false, Some(&window));
+        let out = display_bytes(doc, Masking::Private, Some(&window));
         assert_eq!(out, b"A=secret1\nB=*******\nC=secret3\n");
     }
 }

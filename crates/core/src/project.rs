@@ -609,10 +609,10 @@ pub fn lint_project(project: &Project, settings: &Settings) -> Vec<FileDiagnosti
     remove_suppressed(project, &mut out);
     if !settings.ignore_keys.is_empty() {
         out.retain(|d| {
-            d.diagnostic
-                .key
-                .as_deref()
-                .is_none_or(|k| !settings.ignore_keys.iter().any(|p| matches_pattern(p, k)))
+            d.diagnostic.key.as_ref().is_none_or(|k| {
+                let k = k.revealed();
+                !settings.ignore_keys.iter().any(|p| matches_pattern(p, &k))
+            })
         });
     }
     for d in &mut out {

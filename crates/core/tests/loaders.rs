@@ -171,7 +171,7 @@ fn findings(case: &str) -> Vec<Finding> {
         .into_iter()
         .map(|d| Finding {
             rule: d.rule,
-            message: d.message,
+            message: d.message.revealed().into_owned(),
         })
         .collect()
 }

@@ -199,7 +199,7 @@ mod tests {
                 .into_iter()
                 .map(|d| {
                     (
-                        d.diagnostic.key.unwrap(),
+                        d.diagnostic.key.unwrap().revealed().into_owned(),
                         d.diagnostic.severity,
                         d.diagnostic.labels.len(),
                     )

@@ -105,11 +105,19 @@ pub(crate) fn report_rejections(ctx: &Ctx<'_>, rule: &'static str, out: &mut Vec
 
 fn rejection(doc: &Document, e: &ParseError, rule: &'static str) -> Diagnostic {
     let src = doc.to_bytes();
+    let why = match e.kind {
+        // The escaped character is part of the value.
+        ErrorKind::InvalidEscape(c) => format!(
+            "unknown escape `\\{}`",
+            crate::text::reference_name(&c.escape_debug().to_string())
+        ),
+        _ => e.kind.to_string(),
+    };
     let mut d = Diagnostic::new(
         rule,
         Severity::Error,
         e.at.range(),
-        format!("dotenvy rejects this line: {}", e.kind),
+        format!("dotenvy rejects this line: {why}"),
     );
     let line_text = doc.text(e.line);
     let key_end = line_text
@@ -235,7 +243,7 @@ pub(crate) mod test_support {
             .iter()
             .map(|d| {
                 assert_eq!(d.rule, rule);
-                d.message.clone()
+                d.message.revealed().into_owned()
             })
             .collect()
     }
@@ -273,7 +281,7 @@ pub(crate) mod test_support {
         let settings = only(rule);
         crate::project::lint_project(&project, &settings)
             .into_iter()
-            .map(|d| (d.path, d.diagnostic.message))
+            .map(|d| (d.path, d.diagnostic.message.revealed().into_owned()))
             .collect()
     }
 

@@ -3,6 +3,7 @@
 //! The table behind each check is in `docs/dialects.md`: node dotenv (+
 //! dotenv-expand), python-dotenv and docker compose, against dotenvy 0.15.7.
 
+use crate::text::reference_name;
 use std::ops::Range;
 
 use envlint_dotenv::{Document, Entry, QuoteKind};
@@ -132,7 +133,9 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
                     };
                     if let Some(who) = who {
                         let at = inner.start + i;
-                        warn(out, key, at..at + 2, format!("{who} the backslash of `\\{}` in the value of `{key}`; dotenvy reads just `{}`", c as char, c as char), "use single quotes for literal text, or avoid the escape");
+                        // The escaped character is part of the value.
+                        let c = reference_name(&(c as char).to_string()).into_owned();
+                        warn(out, key, at..at + 2, format!("{who} the backslash of `\\{c}` in the value of `{key}`; dotenvy reads just `{c}`"), "use single quotes for literal text, or avoid the escape");
                         break;
                     }
                     i += 2;
@@ -148,7 +151,7 @@ fn check_entry(doc: &Document, e: &Entry, out: &mut Vec<Diagnostic>) {
             && src.get(s.span.end as usize) != Some(&b'_')
     };
     if let Some(s) = e.substitutions().iter().find(plain_ref) {
-        warn(out, key, s.span.range(), format!("python-dotenv and node dotenv keep `${}` in `{key}` as text (python-dotenv expands only `${{{}}}`, node dotenv nothing without dotenv-expand); dotenvy substitutes it", s.name(doc), s.name(doc)), "write `${NAME}`");
+        warn(out, key, s.span.range(), format!("python-dotenv and node dotenv keep `${}` in `{key}` as text (python-dotenv expands only `${{{}}}`, node dotenv nothing without dotenv-expand); dotenvy substitutes it", reference_name(s.name(doc)), reference_name(s.name(doc))), "write `${NAME}`");
     }
     if src[raw.start] == b'`' {
         warn(out, key, raw.start..raw.start + 1, format!("node dotenv reads backticks as quotes around the value of `{key}`; the other loaders keep them"), "remove the backticks or use ordinary quotes");

@@ -1,5 +1,6 @@
 //! `substitution-key`: `$` references that dotenvy reads differently from what they say.
 
+use crate::text::reference_name;
 use envlint_dotenv::TextEdit;
 
 use super::report_rejections;
@@ -72,6 +73,8 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                     .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
                     .count();
                 let full = String::from_utf8_lossy(&rest[..full_len]).into_owned();
+                // Both come from the value: a password's `$abc_def` is not to be printed.
+                let (full, name) = (reference_name(&full), reference_name(name));
                 let end = sp.start + 1 + full_len;
                 out.push(
                     Diagnostic::new(
@@ -99,7 +102,7 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                         "substitution-key",
                         Severity::Warning,
                         sp.clone(),
-                        format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", name, name),
+                        format!("dotenvy reads `${}` in `{key}` as a reference to a variable named `{}`, which is never set: the text disappears", reference_name(name), reference_name(name)),
                     )
                     .key(key)
                     .help("escape the `$` as `\\$` or put the value in single quotes")
@@ -112,6 +115,8 @@ name that continues with `_`, and a stray `$` is escaped as `\$`.
                 && (name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_'))
             {
                 let shell = name.contains([':', '-', '?', '+', '=']);
+                // `${UNSET:-default}`: the default is part of the value.
+                let name = reference_name(name);
                 let msg = if shell {
                     format!("dotenvy has no shell operators in `${{…}}`: it looks up a variable named `{}`, which is always empty", name)
                 } else {
