@@ -8,8 +8,23 @@
 //! the exit code says so.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// Every message on stderr is one line, whatever names it holds: this crate's `eprintln!`
+/// shadows std's (it is defined before the modules, so they all use it) and passes the
+/// message through [`escape::line`], so a file name with a newline or `::error::` cannot
+/// start a line of a CI log (see `escape.rs`). Multi-line text (code frames) goes through
+/// `eprint!`, escaped where it is rendered.
+macro_rules! eprintln {
+    () => {
+        ::std::eprintln!()
+    };
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", $crate::escape::line(&::std::format!($($arg)*)))
+    };
+}
+
 mod baseline;
 mod commands;
+mod escape;
 mod output;
 mod render;
 mod write;

@@ -102,14 +102,14 @@ pub(crate) enum Shown {
     Source(Vec<u8>),
 }
 
-/// Renders one file's diagnostics in the chosen format to `out` (JSON objects go to
-/// `json`, printed at the end).
+/// Renders one file's diagnostics in the chosen format to `out` (JSON and SARIF through
+/// `json`, which writes the document around them).
 pub(crate) fn render_file(
     cli: &Cli,
     (human, others): (&Human, &render::Others<'_>),
     out: &mut Stdout,
     file: (&str, Shown, &[Diagnostic]),
-    json: &mut Vec<serde_json::Value>,
+    json: &mut render::JsonStream,
 ) {
     let (path, shown, diagnostics) = file;
     // Words are masked where they may hold a value (see `envlint_core::text`), unless the
@@ -171,11 +171,7 @@ pub(crate) fn render_file(
             match cli.format {
                 Format::Github => render::github(&file, &mut sink),
                 Format::Concise => render::concise(&file, &mut sink),
-                _ => json.extend(
-                    diagnostics
-                        .iter()
-                        .map(|d| render::json_diagnostic(&file, d)),
-                ),
+                _ => json.file(&file, &mut sink),
             }
             drop(file);
             // As above: the process exit frees it.
@@ -190,7 +186,7 @@ fn render_source(
     (human, others): (&Human, &render::Others<'_>),
     out: &mut Stdout,
     file: (&str, Vec<u8>, &[Diagnostic]),
-    json: &mut Vec<serde_json::Value>,
+    json: &mut render::JsonStream,
 ) {
     let (path, bytes, diagnostics) = file;
     let index = LineIndex::new(&bytes);
@@ -213,10 +209,6 @@ fn render_source(
         Format::Human => human.render(&file, &mut sink),
         Format::Github => render::github(&file, &mut sink),
         Format::Concise => render::concise(&file, &mut sink),
-        Format::Json | Format::Sarif => json.extend(
-            diagnostics
-                .iter()
-                .map(|d| render::json_diagnostic(&file, d)),
-        ),
+        Format::Json | Format::Sarif => json.file(&file, &mut sink),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::support::{envlint, fixture, project, Run};
+use crate::support::{envlint, fixture, project, read, repo, Run};
 
 #[test]
 fn fix_repairs_what_it_safely_can_and_nothing_else() {
@@ -106,4 +106,34 @@ fn fix_completes_examples_and_gitignore_in_fixture_projects() {
             assert_eq!(ignored, !example, "{name}: git check-ignore {file}");
         }
     }
+}
+
+#[test]
+fn a_fix_that_would_change_what_dotenvy_reads_is_noted_and_not_applied() {
+    // Form feeds are blanks to dotenvy's line reader, not to its value parser: quoting
+    // this value would make the line one dotenvy rejects. The other line is fixed.
+    let ff = '\u{c}';
+    let line = format!("A=a{ff}\\{ff}{ff}# c\n");
+    let dir = repo(&[
+        (".gitignore", b".env\n"),
+        (".env", format!("{line}B = 1\n").as_bytes()),
+    ]);
+    let run = envlint(dir.path(), &["fix"]);
+    assert!(
+        run.stderr.contains(
+            "envlint: note: .env:1: value-without-quotes fix not applied (Put the value in quotes): dotenvy would read the line differently from what the fix promises"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Fixed 1 problem in 1 file."),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(dir.path(), ".env"), format!("{line}B=1\n"));
+    // Nothing more to do, and the same note again.
+    let again = envlint(dir.path(), &["fix", "--diff"]);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""));
+    assert!(again.stderr.contains("fix not applied"), "{}", again.stderr);
 }

@@ -1,9 +1,10 @@
-//! `envlint check`: the workspace's report, filtered by a baseline, rendered.
+//! `envlint check`: the workspace's report, filtered by a baseline, rendered file by file
+//! as it goes (JSON and SARIF too: see `render::JsonStream`), so that the output held in
+//! memory stays small however many findings there are.
 
 use std::path::{Path, PathBuf};
 
 use envlint_workspace::{CheckOptions, Content};
-use serde_json::json;
 
 use crate::output::{color, render_file, Shown, Stdout, Tally};
 use crate::render::{self, Human};
@@ -38,7 +39,7 @@ pub(crate) fn run(
         ..Tally::default()
     };
     let mut io_errors = report.errors;
-    let mut json_diags = Vec::new();
+    let mut json = render::JsonStream::new(cli.format == Format::Sarif);
     for file in report.files {
         let mut diagnostics = file.diagnostics;
         known.filter(&file.path, &mut diagnostics);
@@ -70,7 +71,7 @@ pub(crate) fn run(
             (&human, &others),
             &mut out,
             (&file.path, shown, &diagnostics),
-            &mut json_diags,
+            &mut json,
         );
     }
     for e in &io_errors {
@@ -99,15 +100,10 @@ pub(crate) fn run(
         );
     }
     match cli.format {
-        Format::Json => out.write(&format!(
-            "{}\n",
-            json!({
-                "version": 1,
-                "diagnostics": json_diags,
-                "summary": {"files": tally.files, "errors": tally.errors, "warnings": tally.warnings},
-            })
-        )),
-        Format::Sarif => out.write(&format!("{}\n", render::sarif(&json_diags))),
+        Format::Json | Format::Sarif => {
+            let summary = (tally.files, tally.errors, tally.warnings);
+            json.finish(summary, &mut |s| out.write(s));
+        }
         Format::Human | Format::Concise if !cli.quiet => {
             out.write(&format!("{}\n", tally.sentence()));
         }

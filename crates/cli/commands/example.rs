@@ -11,7 +11,7 @@ use crate::output::emit;
 use crate::{base, fs, workspace, write, Cli, Fatal, Format};
 
 /// `Created .env.example: added 2 keys (A, B); removed 1 key no code reads (C)`.
-fn written(path: &str, created: bool, added: &[String], removed: &[String]) -> String {
+fn written_line(path: &str, created: bool, added: &[String], removed: &[String]) -> String {
     let mut line = format!("{} {path}", if created { "Created" } else { "Updated" });
     if !added.is_empty() {
         line.push_str(&format!(
@@ -42,16 +42,33 @@ pub(crate) fn run(
     let plan = ws.plan_example(&dir, options).map_err(Fatal)?;
     let mut json_files = Vec::new();
     let mut changed = 0;
-    let mut write_errors = Vec::new();
     let human = !cli.quiet && cli.format != Format::Json;
-    for u in plan.updates {
-        let created = u.original.is_none();
-        let edit = FileEdit {
+    let edits: Vec<FileEdit> = plan
+        .updates
+        .iter()
+        .map(|u| FileEdit {
             path: u.path.clone(),
-            original: u.original,
-            output: u.output,
+            original: u.original.clone(),
+            output: u.output.clone(),
             mode: 0o644,
-        };
+        })
+        .collect();
+    // Every changed example written at once, or none.
+    let mut written = vec![false; edits.len()];
+    let mut write_errors = Vec::new();
+    if !diff && !check {
+        let to_write: Vec<usize> = (0..edits.len()).filter(|&i| edits[i].changed()).collect();
+        if !to_write.is_empty() {
+            let refs: Vec<&FileEdit> = to_write.iter().map(|&i| &edits[i]).collect();
+            let outcome = write::apply_all(&ws, &refs);
+            for k in outcome.written {
+                written[to_write[k]] = true;
+            }
+            write_errors = outcome.errors;
+        }
+    }
+    for (i, (u, edit)) in plan.updates.iter().zip(&edits).enumerate() {
+        let created = u.original.is_none();
         let is_changed = edit.changed();
         if cli.format == Format::Json {
             json_files.push(json!({
@@ -67,7 +84,7 @@ pub(crate) fn run(
             changed += 1;
             if diff {
                 if cli.format != Format::Json {
-                    emit(&write::diff(&edit, cli.show_values));
+                    emit(&write::diff(edit, cli.show_values));
                 }
             } else if check {
                 if human {
@@ -83,11 +100,10 @@ pub(crate) fn run(
                     }
                     eprintln!("{}: out of date: {}", u.path, what.join("; "));
                 }
-            } else if let Err(e) = write::apply(&ws, &edit) {
-                write_errors.push(e);
+            } else if !written[i] {
                 continue;
             } else if human {
-                eprintln!("{}", written(&u.path, created, &u.added, &u.removed));
+                eprintln!("{}", written_line(&u.path, created, &u.added, &u.removed));
             }
         }
         if !u.unused.is_empty() && human && !diff {

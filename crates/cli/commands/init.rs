@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use envlint_workspace::{InitOptions, Workspace};
+use envlint_workspace::{FileEdit, InitOptions, Workspace};
 use serde_json::json;
 
 use super::{list, plural};
@@ -24,16 +24,18 @@ pub(crate) fn run(
         file: file.map(str::to_owned),
     };
     let plan = ws.plan_init(&dir, &options).map_err(Fatal)?;
+    let edits: Vec<&FileEdit> = plan.edits.iter().filter(|e| e.changed()).collect();
+    let changed = edits.len();
     let mut write_errors = Vec::new();
-    let mut changed = 0;
-    for edit in &plan.edits {
-        if !edit.changed() {
-            continue;
+    if diff {
+        if cli.format != Format::Json {
+            for edit in &edits {
+                emit(&write::diff(edit, cli.show_values));
+            }
         }
-        changed += 1;
-        if let Err(e) = write::show_or_apply(&ws, edit, diff, cli) {
-            write_errors.push(e);
-        }
+    } else if !edits.is_empty() {
+        // The env file and the `.gitignore` line that hides it: both, or neither.
+        write_errors = write::apply_all(&ws, &edits).errors;
     }
     let shown = &plan.env_file;
     let example_shown = &plan.example;
@@ -89,7 +91,7 @@ pub(crate) fn run(
             json!({
                 "version": 1,
                 "env_file": shown,
-                "created": plan.created && !diff,
+                "created": plan.created && !diff && write_errors.is_empty(),
                 "added": plan.added,
                 "missing": if add_missing { Vec::new() } else { plan.missing.clone() },
                 "to_fill": plan.to_fill.iter().map(|t| json!({"key": t.key, "required_by": t.required_by})).collect::<Vec<_>>(),

@@ -7,7 +7,7 @@ use std::path::Path;
 use envlint_core::mask::{display_bytes, Masking};
 use envlint_core::{Diagnostic, LineIndex, Severity};
 use envlint_dotenv::{Document, EnvLookup, LineKind, ParseOptions};
-use envlint_workspace::{io_reason, Workspace};
+use envlint_workspace::Workspace;
 use serde_json::json;
 
 use crate::output::emit;
@@ -16,10 +16,9 @@ use crate::{base, fs, Cli, Fatal, Format};
 
 pub(crate) fn run(cli: &Cli, file: &Path, no_env: bool) -> Result<u8, Fatal> {
     let ws = Workspace::unconfigured(fs(), base()?);
-    let bytes = ws
-        .fs()
-        .read(&ws.resolve(file))
-        .map_err(|e| Fatal(format!("{}: {}", file.display(), io_reason(&e))))?;
+    // As every command reads env files: a FIFO, device or folder is refused (never opened
+    // in a way that could block), and a link only read when it points inside the project.
+    let bytes = ws.read_env(file).map_err(Fatal)?;
     let options = ParseOptions {
         env: if no_env {
             EnvLookup::None

@@ -1,4 +1,5 @@
-//! `envlint refs`: the reads the workspace finds in source code, listed.
+//! `envlint refs`: the reads the workspace finds in source code, listed (one line each,
+//! escaped: paths and names come from the repository, see `escape.rs`).
 
 use std::path::PathBuf;
 
@@ -6,7 +7,7 @@ use envlint_workspace::Workspace;
 use serde_json::json;
 
 use crate::output::Stdout;
-use crate::{base, default_paths, fs, Cli, Fatal, Format};
+use crate::{base, default_paths, escape, fs, Cli, Fatal, Format};
 
 pub(crate) fn run(cli: &Cli, paths: &[PathBuf], include_skipped: bool) -> Result<u8, Fatal> {
     let paths = default_paths(paths);
@@ -30,8 +31,11 @@ pub(crate) fn run(cli: &Cli, paths: &[PathBuf], include_skipped: bool) -> Result
                     "kind": r.kind, "form": r.form, "language": scanned.language.as_str(),
                 })),
                 _ => out.write(&format!(
-                    "{shown}:{}:{}: {name} ({}, {})\n",
-                    r.line, r.column, r.kind, r.form
+                    "{}\n",
+                    escape::line(&format!(
+                        "{shown}:{}:{}: {name} ({}, {})",
+                        r.line, r.column, r.kind, r.form
+                    ))
                 )),
             }
         }
@@ -41,14 +45,17 @@ pub(crate) fn run(cli: &Cli, paths: &[PathBuf], include_skipped: bool) -> Result
                     "path": shown, "line": d.line, "column": d.column, "hint": d.hint,
                 })),
                 _ => out.write(&format!(
-                    "{shown}:{}:{}: dynamic read{} ({})\n",
-                    d.line,
-                    d.column,
-                    d.hint
-                        .as_ref()
-                        .map(|h| format!(" of {h}"))
-                        .unwrap_or_default(),
-                    d.form
+                    "{}\n",
+                    escape::line(&format!(
+                        "{shown}:{}:{}: dynamic read{} ({})",
+                        d.line,
+                        d.column,
+                        d.hint
+                            .as_ref()
+                            .map(|h| format!(" of {h}"))
+                            .unwrap_or_default(),
+                        d.form
+                    ))
                 )),
             }
         }

@@ -56,7 +56,9 @@ pub struct Related {
     pub message: Text,
 }
 
-/// Whether a fix may be applied without a person looking at it.
+/// Whether a fix may be applied without a person looking at it, and so what it promises:
+/// `envlint fix` reads each fix's result back and drops one that breaks its promise (see
+/// [`crate::fix`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Applicability {
     /// Keeps what every common loader reads (or turns a rejected line into what the other
@@ -85,6 +87,15 @@ pub struct Fix {
     pub description: Text,
     /// The byte edits, in any order, non-overlapping.
     pub edits: Vec<TextEdit>,
+    /// For a fix of a line dotenvy rejects: the value the line loads once fixed (for a
+    /// safe fix, what the other loaders already read there).
+    ///
+    /// `fix_env_file` reads every fix's result back before keeping it: the entries it
+    /// edits must load what they loaded (a safe fix; an unsafe one may change the value,
+    /// not the key), and a rejected line it turns into an entry must load this value. A
+    /// fix that turns a rejected line into an entry without saying what it will load is
+    /// not kept.
+    pub loads: Option<String>,
 }
 
 impl Fix {
@@ -94,6 +105,7 @@ impl Fix {
             applicability: Applicability::Safe,
             description: Text::new(description),
             edits,
+            loads: None,
         }
     }
 
@@ -103,7 +115,14 @@ impl Fix {
             applicability: Applicability::Unsafe,
             description: Text::new(description),
             edits,
+            loads: None,
         }
+    }
+
+    /// Says what the rejected line this fixes loads once fixed (see [`Fix::loads`]).
+    pub fn loading(mut self, value: impl Into<String>) -> Self {
+        self.loads = Some(value.into());
+        self
     }
 }
 

@@ -351,7 +351,9 @@ fn comment(need: &Needed) -> String {
         (Kind::Defaulted, None) => "Optional: the code has a default.".to_owned(),
         _ => "Optional.".to_owned(),
     };
-    let files: Vec<&str> = need.files.iter().map(String::as_str).collect();
+    // A file name may hold a line break (`x\ny.js`): escaped, it cannot end the comment
+    // and start a line the example would read as an entry.
+    let files: Vec<String> = need.files.iter().map(|f| one_line(f)).collect();
     let place = match files.as_slice() {
         [] => String::new(),
         [a] => format!(" Read in {a}."),
@@ -359,6 +361,20 @@ fn comment(need: &Needed) -> String {
         [a, b, rest @ ..] => format!(" Read in {a}, {b} and {} more.", rest.len()),
     };
     format!("# {what}{place}")
+}
+
+/// `s` with its control characters (and Unicode line and paragraph separators) escaped as
+/// Rust escapes them (`\n`, `\u{1b}`): text for a comment line, which must stay one line.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `KEY=value` for an added key: the value from `.env` when asked and safe, else the code's
@@ -583,6 +599,17 @@ mod tests {
             &envlint_dotenv::ParseOptions::isolated(),
         );
         assert_eq!(doc.entries().count(), 4);
+    }
+
+    #[test]
+    fn a_file_name_with_a_line_break_stays_in_its_comment() {
+        let out = run(&[("src/x\ny.ts", APP)], ExampleOptions::default());
+        assert_eq!(out.len(), 1, "{out:?}");
+        let text = &out[0].1;
+        assert!(
+            text.contains("# Required. Read in src/x\\ny.ts.\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -83,13 +83,39 @@ pub fn lint_env_file(src: impl Into<Source>, settings: &Settings) -> EnvFileRepo
             d.fix = None;
         }
     }
-    diagnostics.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
-    });
+    sort_by_position(&mut diagnostics);
     EnvFileReport {
         doc,
         diagnostics,
         suppressed,
+    }
+}
+
+/// Sorts findings by span, then rule, keeping the order of equals (a stable sort), without
+/// the scratch copy a stable sort of the findings themselves takes (half of them: 77 MB
+/// for the 470,000 findings of a 50 MB file, on top of the findings): the positions are
+/// sorted, as 4-byte indices, then the findings are put in place along the permutation's
+/// cycles.
+fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    let key = |d: &Diagnostic| (d.span.start, d.span.end, d.rule);
+    if diagnostics.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        return;
+    }
+    let mut order: Vec<u32> = (0..diagnostics.len() as u32).collect();
+    order.sort_by(|&a, &b| key(&diagnostics[a as usize]).cmp(&key(&diagnostics[b as usize])));
+    // Position `i` takes the finding at `order[i]`. Each cycle is walked once, carrying
+    // the finding of its first position along; a placed position is marked `order[i] = i`.
+    for start in 0..diagnostics.len() {
+        let mut at = start;
+        loop {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start {
+                break;
+            }
+            diagnostics.swap(at, from);
+            at = from;
+        }
     }
 }
 
@@ -209,8 +235,8 @@ fn run_checks<'d>(
         }
     };
     let n = doc.lines().len();
-    let mut out = Vec::new();
     if threads <= 1 {
+        let mut out = Vec::new();
         file_pass(&mut out);
         line_pass(0..n, &mut out);
         return out;
@@ -220,10 +246,16 @@ fn run_checks<'d>(
     // the line checks of a plain file) and chunks of lines (the other tasks) are shared
     // out to all cores as each finishes its last task, and the findings are concatenated
     // in task order: the same order as the sequential pass.
+    //
+    // The chunks' findings are joined as soon as those before them are: held until the
+    // end, every chunk's buffer was freed only after the whole list had been copied, and
+    // stayed with the process (between the messages allocated beside them): 110 MB more
+    // for the 470,000 findings of a 50 MB file.
     let files = file_checks.len();
     let tasks = files + n.div_ceil(TASK_LINES);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<(usize, Vec<Diagnostic>)>> = Default::default();
+    let file_parts: std::sync::Mutex<Vec<(usize, Vec<Diagnostic>)>> = Default::default();
+    let lines: std::sync::Mutex<Joined> = Default::default();
     std::thread::scope(|scope| {
         let work = || loop {
             let task = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -233,13 +265,13 @@ fn run_checks<'d>(
             let mut part = Vec::new();
             if let Some(check) = file_checks.get(task) {
                 check(&ctx, &mut part);
+                lock(&file_parts).push((task, part));
             } else {
-                let start = (task - files) * TASK_LINES;
+                let chunk = task - files;
+                let start = chunk * TASK_LINES;
                 line_pass(start..(start + TASK_LINES).min(n), &mut part);
+                lock(&lines).add(chunk, part);
             }
-            done.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push((task, part));
         };
         for _ in 1..threads {
             // Without the thread (the system refuses one), this thread does its tasks.
@@ -247,18 +279,77 @@ fn run_checks<'d>(
         }
         work();
     });
-    let mut parts = done
+    let mut file_parts = file_parts
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    parts.sort_unstable_by_key(|(task, _)| *task);
-    out.extend(parts.into_iter().flat_map(|(_, part)| part));
+    file_parts.sort_unstable_by_key(|(task, _)| *task);
+    let mut out = lines
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .all;
+    // In front, in place (one move of the list, no second copy of it).
+    out.splice(0..0, file_parts.into_iter().flat_map(|(_, part)| part));
     out
+}
+
+/// The value in `m`, whether or not a thread panicked holding it.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The findings of the chunks of lines joined so far, in order, and those that finished
+/// before an earlier one.
+#[derive(Default)]
+struct Joined {
+    all: Vec<Diagnostic>,
+    /// The next chunk to join.
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, Vec<Diagnostic>>,
+}
+
+impl Joined {
+    /// Adds chunk `chunk`'s findings, joining every chunk that is now next in order.
+    fn add(&mut self, chunk: usize, part: Vec<Diagnostic>) {
+        self.waiting.insert(chunk, part);
+        while let Some(part) = self.waiting.remove(&self.next) {
+            self.all.extend(part);
+            self.next += 1;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    #[test]
+    fn findings_sort_as_a_stable_sort_does() {
+        // Spans and rules with many equal keys (their messages tell them apart), in an
+        // order that makes long cycles.
+        let rules = ["b-rule", "a-rule", "c-rule"];
+        let mut findings: Vec<Diagnostic> = (0..2_000u64)
+            .map(|i| {
+                let x = (i * 7_919) % 97;
+                Diagnostic::new(
+                    rules[(i % 3) as usize],
+                    crate::Severity::Warning,
+                    (x as usize % 13)..(x as usize % 13 + (i % 2) as usize),
+                    format!("finding {i}"),
+                )
+            })
+            .collect();
+        let mut stable = findings.clone();
+        stable.sort_by(|a, b| {
+            (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
+        });
+        sort_by_position(&mut findings);
+        assert!(findings == stable);
+        // Sorted already, and empty.
+        sort_by_position(&mut findings);
+        assert!(findings == stable);
+        sort_by_position(&mut []);
+    }
 
     /// Settings with every .env file rule on.
     fn every_env_rule() -> Settings {

@@ -315,9 +315,13 @@ pub(crate) fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-/// Whether `path` lies at or below `dir`.
+/// Whether `path` lies at or below `dir`. Without an allocation: project rules ask it for
+/// every pair of an example and a source file (50,000 files: 4 s of `format!` alone).
 pub(crate) fn is_under(path: &str, dir: &str) -> bool {
-    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Names platforms, shells and toolchains set: never "missing from the example".

@@ -5,11 +5,19 @@
 //! rewrite what a person wrote. Describing a change as "these bytes become those" makes
 //! that checkable (the rest of the file is provably untouched), composable (several fixes
 //! apply in one pass when they do not overlap) and easy to show as a diff.
+//!
+//! Why each edit of a [`Document`] is read back before it is returned: untouched bytes are
+//! not the same as an untouched meaning. dotenvy's line reader decides where a line and a
+//! comment end from the bytes around the edit (a `#` glued to `=`, a blank a backslash
+//! escapes, a quote still open from an earlier line, a U+FEFF that becomes the byte order
+//! mark once the line before it is gone). The methods parse the result and refuse
+//! ([`EditError::ChangesReading`]) an edit after which dotenvy would read anything but what
+//! the edit says; `tests/edits.rs` holds them to dotenvy itself.
 
 use std::fmt;
 use std::ops::Range;
 
-use crate::document::{Document, Entry, LineKind, ParseOptions, QuoteKind};
+use crate::document::{Document, Entry, ErrorKind, LineKind, ParseOptions, QuoteKind};
 
 /// Replace the bytes of `range` with `replacement`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +57,11 @@ pub enum EditError {
     Unrepresentable,
     /// No entry has this key.
     NoSuchKey(String),
+    /// dotenvy would read the file differently after the edit than the edit means (another
+    /// line, or the edited line's comment), or would reject a line: a quote left open
+    /// before the edit, a first line removed so that the next one's U+FEFF becomes a byte
+    /// order mark, a last line dotenvy rejects only because the file ends there.
+    ChangesReading,
 }
 
 impl fmt::Display for EditError {
@@ -60,6 +73,9 @@ impl fmt::Display for EditError {
                 f.write_str("the value cannot be written so that dotenvy reads it back unchanged")
             }
             EditError::NoSuchKey(k) => write!(f, "no entry has the key {k}"),
+            EditError::ChangesReading => {
+                f.write_str("dotenvy would read the rest of the file differently after the edit")
+            }
         }
     }
 }
@@ -171,6 +187,32 @@ pub fn encode_value(value: &str, style: Option<QuoteKind>) -> Option<String> {
     })
 }
 
+/// What dotenvy makes of one line, for comparing a document before and after an edit:
+/// an entry's key and value (`None` when the value holds a `$` reference, which depends on
+/// the lines the reference finds), or a rejection of some kind. Blank lines and comments
+/// are not readings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Reading {
+    Entry(String, Option<String>),
+    Error(std::mem::Discriminant<ErrorKind>),
+}
+
+fn readings(doc: &Document) -> Vec<Reading> {
+    doc.lines
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LineKind::Entry(e) => Some(Reading::Entry(
+                e.key(doc).to_owned(),
+                e.substitutions()
+                    .is_empty()
+                    .then(|| e.value(doc).to_owned()),
+            )),
+            LineKind::Error(e) => Some(Reading::Error(std::mem::discriminant(&e.kind))),
+            LineKind::Blank | LineKind::Comment(_) => None,
+        })
+        .collect()
+}
+
 impl Document {
     /// Applies `edits` and parses the result again with `options`.
     pub fn with_edits(
@@ -189,26 +231,118 @@ impl Document {
             .ok_or_else(|| EditError::NoSuchKey(key.to_owned()))
     }
 
-    /// An edit that sets the (last) entry of `key` to `value`, keeping its quote style when
-    /// that style can hold the value, and keeping `export`, spacing and comment.
-    pub fn set_value(&self, key: &str, value: &str) -> Result<TextEdit, EditError> {
-        let entry = self.last_entry(key)?;
-        let raw = encode_value(value, entry.fully_quoted()).ok_or(EditError::Unrepresentable)?;
+    /// Refuses an edit reaching byte `at` or later when a quote left open earlier in the
+    /// file is still open there for dotenvy: its line reader takes everything after such a
+    /// quote as part of the quoted value (the parser recovers after it, dotenvy does not),
+    /// so an edit there may close the quote or be swallowed by it.
+    fn check_not_after_open_quote(&self, at: usize) -> Result<(), EditError> {
+        let open = self.errors().any(|e| {
+            matches!(e.kind, ErrorKind::UnterminatedQuote { .. }) && (e.line.start as usize) < at
+        });
+        if open {
+            return Err(EditError::ChangesReading);
+        }
+        Ok(())
+    }
+
+    /// Keeps `edits` only if dotenvy reads the result as `expected` says: `expected` turns
+    /// the readings of this document into those the edited one must have.
+    ///
+    /// Why a second parse rather than reasoning about the edit: dotenvy's line reader and
+    /// value parser disagree on what is blank (`\f` ends a line for one and not the
+    /// other), a comment's quotes matter when the reader does not see a comment, a removed
+    /// first line brings the next line's byte order mark to the start of the file… Reading
+    /// the result is the one check that covers what no rule here foresaw.
+    fn verified(
+        &self,
+        edits: Vec<TextEdit>,
+        expected: impl FnOnce(&mut Vec<Reading>),
+    ) -> Result<Vec<TextEdit>, EditError> {
+        let at = edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+        self.check_not_after_open_quote(at)?;
+        let options = ParseOptions::isolated();
+        // Values read with the process environment are not comparable: read both anew.
+        let mut want = readings(&Document::parse(self.to_bytes(), &options));
+        expected(&mut want);
+        let after = self.with_edits(&edits, &options)?;
+        if readings(&after) != want {
+            return Err(EditError::ChangesReading);
+        }
+        Ok(edits)
+    }
+
+    /// The index among [`readings`] of the last entry of `key`.
+    fn reading_index(&self, key: &str) -> Option<usize> {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.kind, LineKind::Entry(_) | LineKind::Error(_)))
+            .enumerate()
+            .filter(|(_, l)| matches!(&l.kind, LineKind::Entry(e) if e.key(self) == key))
+            .map(|(i, _)| i)
+            .last()
+    }
+
+    /// The edit writing `raw` as the value of `entry`.
+    fn value_edit(&self, entry: &Entry, raw: String) -> TextEdit {
+        let src = self.to_bytes();
+        let mut range = entry.raw_value.range();
+        // `A=x\ `, `A=x\  # note`: dotenvy trims the line before reading the value, so the
+        // blank the backslash escapes is not part of the value, but the line reader still
+        // takes the pair as one escape. Left behind, that blank would end the file in
+        // whitespace (rejected) or, doubled with the next one, hide the `#` of the
+        // comment from the reader (and a quote in the comment would then open). It goes
+        // with the value it escaped.
+        let backslashes = src[range.clone()]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 1 {
+            let next = crate::parse::char_at(src, range.end);
+            if let Some(c) = std::str::from_utf8(&src[next])
+                .ok()
+                .and_then(|c| c.chars().next())
+                .filter(|&c| c.is_whitespace() && c != '\n' && c != '\r')
+            {
+                range.end += c.len_utf8();
+            }
+        }
         let mut replacement = raw;
-        // `A= # note`: the value goes before the comment and needs a blank after it.
+        // `A=#note`, `A= # note`: an empty value with a comment right where it goes. The
+        // value goes before the comment, which needs a blank before it to stay one.
         if entry.raw_value.is_empty()
-            && self.to_bytes().get(entry.raw_value.end as usize) == Some(&b'#')
+            && !replacement.is_empty()
+            && src.get(range.end) == Some(&b'#')
         {
             replacement.push(' ');
         }
-        Ok(TextEdit {
-            range: entry.raw_value.range(),
-            replacement,
-        })
+        TextEdit { range, replacement }
+    }
+
+    /// An edit that sets the (last) entry of `key` to `value`, keeping its quote style when
+    /// that style can hold the value, and keeping `export`, spacing and comment.
+    ///
+    /// Refused ([`EditError::ChangesReading`]) when dotenvy would not read exactly that:
+    /// the entry comes after a quote that is never closed, or the new value would change
+    /// how the rest of its line (a comment) is read.
+    pub fn set_value(&self, key: &str, value: &str) -> Result<TextEdit, EditError> {
+        let entry = self.last_entry(key)?;
+        let raw = encode_value(value, entry.fully_quoted()).ok_or(EditError::Unrepresentable)?;
+        let edit = self.value_edit(entry, raw);
+        let index = self.reading_index(key);
+        let mut edits = self.verified(vec![edit], |want| {
+            if let Some(Reading::Entry(_, v)) = index.and_then(|i| want.get_mut(i)) {
+                *v = Some(value.to_owned());
+            }
+        })?;
+        Ok(edits.remove(0))
     }
 
     /// An edit that re-quotes the (last) entry of `key` with `style` (`None`: no quotes),
     /// leaving its value unchanged.
+    ///
+    /// Refused as [`Document::set_value`] is, when dotenvy would read the line or the rest
+    /// of the file differently afterwards.
     pub fn requote(&self, key: &str, style: Option<QuoteKind>) -> Result<TextEdit, EditError> {
         let entry = self.last_entry(key)?;
         if !entry.substitutions().is_empty() {
@@ -228,14 +362,17 @@ impl Document {
                 r
             }
         };
-        Ok(TextEdit {
-            range: entry.raw_value.range(),
-            replacement: raw,
-        })
+        let edit = self.value_edit(entry, raw);
+        let mut edits = self.verified(vec![edit], |_| {})?;
+        Ok(edits.remove(0))
     }
 
     /// An edit that appends `KEY=value` as a new last line, in the file's line ending (and
     /// ends the current last line first when it has no terminator).
+    ///
+    /// Refused ([`EditError::ChangesReading`]) when dotenvy would not read the new line,
+    /// or would read the current last line differently once it is terminated (a quote
+    /// still open, a last line dotenvy rejects only because the file ends there).
     pub fn append(&self, key: &str, value: &str) -> Result<TextEdit, EditError> {
         let raw = encode_value(value, None).ok_or(EditError::Unrepresentable)?;
         let eol = self.line_ending();
@@ -247,10 +384,18 @@ impl Document {
         text.push('=');
         text.push_str(&raw);
         text.push_str(eol);
-        Ok(TextEdit::insert(self.to_bytes().len(), text))
+        let edit = TextEdit::insert(self.to_bytes().len(), text);
+        let mut edits = self.verified(vec![edit], |want| {
+            want.push(Reading::Entry(key.to_owned(), Some(value.to_owned())));
+        })?;
+        Ok(edits.remove(0))
     }
 
     /// Edits that remove every line defining `key` (terminators included).
+    ///
+    /// Refused ([`EditError::ChangesReading`]) when dotenvy would read the lines left
+    /// differently: a quote still open before them, or a first line removed so that the
+    /// next one's leading U+FEFF becomes the file's byte order mark (which loaders strip).
     pub fn remove(&self, key: &str) -> Result<Vec<TextEdit>, EditError> {
         let edits: Vec<TextEdit> = self
             .lines
@@ -261,7 +406,9 @@ impl Document {
         if edits.is_empty() {
             return Err(EditError::NoSuchKey(key.to_owned()));
         }
-        Ok(edits)
+        self.verified(edits, |want| {
+            want.retain(|r| !matches!(r, Reading::Entry(k, _) if k == key));
+        })
     }
 }
 

@@ -208,7 +208,7 @@ fn span(r: Range<usize>) -> Span {
 }
 
 /// The range of the character that starts at `at` (a char boundary of a UTF-8 line).
-fn char_at(src: &[u8], at: usize) -> Range<usize> {
+pub(crate) fn char_at(src: &[u8], at: usize) -> Range<usize> {
     let len = match src.get(at) {
         Some(&b) if b >= 0xF0 => 4,
         Some(&b) if b >= 0xE0 => 3,
@@ -329,7 +329,8 @@ impl Seen {
     }
 
     fn get(&self, src: &[u8], lines: &[Line], key: &[u8]) -> Option<u32> {
-        if key.is_empty() {
+        // Never a key (and not in the pre-scan's table, which would send it the slow way).
+        if !is_key_shaped(key) {
             return None;
         }
         let hash = HASHER.hash_one(key);
@@ -348,11 +349,25 @@ impl Seen {
     }
 }
 
+/// Whether `name` has the shape of a key (`[A-Za-z_][A-Za-z0-9_.]*`, what both the fast
+/// path and [`parse_key`] accept): a name of any other shape is never defined in a file,
+/// so looking it up there needs no table (only the process environment may answer).
+fn is_key_shaped(name: &[u8]) -> bool {
+    name.first()
+        .is_some_and(|&b| CLASS[b as usize] & KEY_START != 0)
+        && name.iter().all(|&b| CLASS[b as usize] & KEY != 0)
+}
+
 /// The pre-scan: every name a `$` reference in `src` names, as dotenvy reads it (`${…}`:
-/// everything up to `}`; `$NAME`: the run of alphanumeric characters); `None` when there is
-/// no `$` at all. It reads bytes, not text, so that it can run while another thread checks
-/// that the file is UTF-8; the table is used only if it is, and on UTF-8 this reading is
-/// exactly the character one.
+/// everything up to `}`; `$NAME`: the run of alphanumeric characters), kept when it has a
+/// key's shape ([`is_key_shaped`]: the others are never defined in the file); `None` when
+/// there is no `$` at all. It reads bytes, not text, so that it can run while another
+/// thread checks that the file is UTF-8; the table is used only if it is, and on UTF-8
+/// this reading is exactly the character one.
+///
+/// Linear in the file: a braced name is read only as far as it keeps a key's shape (the
+/// runs read after different `$`s hold no `$`, so they never overlap). Reading on to the
+/// `}` and hashing every name, as the first cut did, was quadratic on `${${${…}`.
 fn referenced_names(src: &[u8]) -> Option<Names> {
     let first = memchr::memchr(b'$', src)?;
     // One pass over the text for the `$`s: counting them first, to size the table, was a
@@ -364,17 +379,21 @@ fn referenced_names(src: &[u8]) -> Option<Names> {
     for i in dollars.into_iter().map(|i| i as usize) {
         let rest = &src[i + 1..];
         let (start, len) = if let Some(braced) = rest.strip_prefix(b"{") {
-            match memchr::memchr(b'}', braced) {
-                Some(n) => (i + 2, n),
-                None => continue,
+            let n = braced
+                .iter()
+                .take_while(|&&b| CLASS[b as usize] & KEY != 0)
+                .count();
+            if braced.get(n) != Some(&b'}') {
+                continue;
             }
+            (i + 2, n)
         } else {
             (i + 1, alphanumeric_run(rest))
         };
-        if len == 0 {
+        let name = &src[start..start + len];
+        if !is_key_shaped(name) {
             continue;
         }
-        let name = &src[start..start + len];
         let hash = HASHER.hash_one(name);
         if table
             .find(hash, |&(s, l, _)| {
@@ -572,7 +591,11 @@ fn braced_references(
     lookup: &dyn Fn(&str, &mut String),
 ) -> Option<()> {
     with_scratch(|value| {
-        let mut substitutions = Substitutions::None;
+        // One reference is kept in place; from the second on, all are collected, then
+        // boxed once (growing a boxed slice one reference at a time copied it each time:
+        // quadratic on a value of thousands of references).
+        let mut first = None;
+        let mut all = Vec::new();
         let mut i = 0;
         while i < v.len() {
             // A run of plain text is copied as it is (ASCII: these are character boundaries).
@@ -603,17 +626,22 @@ fn braced_references(
                 span: Span::new(base + i..base + close + 1),
                 braced: true,
             };
-            substitutions = match substitutions {
-                Substitutions::None => Substitutions::One(one),
-                Substitutions::One(first) => Substitutions::Many(Box::new([first, one])),
-                Substitutions::Many(all) => {
-                    let mut all = all.into_vec();
+            match first {
+                None => first = Some(one),
+                Some(f) => {
+                    if all.is_empty() {
+                        all.push(f);
+                    }
                     all.push(one);
-                    Substitutions::Many(all.into())
                 }
-            };
+            }
             i = close + 1;
         }
+        let substitutions = match first {
+            _ if !all.is_empty() => Substitutions::Many(all.into()),
+            Some(one) => Substitutions::One(one),
+            None => Substitutions::None,
+        };
         entry.shape = Shape::Unknown;
         entry.parts = Some(Box::new(Parts {
             quotes: Vec::new(),
@@ -698,12 +726,20 @@ pub(crate) fn parse_in_pieces(
         (Text::new(src), None)
     };
     // Invalid UTF-8 needs every key remembered (`Seen::All`): that path stays sequential.
-    let (lines, errors, newlines) = if pieces > 1 && text.as_str().is_some() {
+    let (mut lines, errors, newlines) = if pieces > 1 && text.as_str().is_some() {
         let cuts = cuts(text.bytes(), start, pieces);
         parse_parallel(&text, names.as_ref(), options, &cuts, threads.max(1))
     } else {
         parse_sequential(&text, options, start)
     };
+    // A file of nothing but a BOM: the BOM belongs to the first line, so there is one, a
+    // blank one (the lines tile the bytes, and an edit of the file has a line to touch).
+    if lines.is_empty() && has_bom {
+        lines.push(Line {
+            span: span(0..BOM.len()),
+            kind: LineKind::Blank,
+        });
+    }
     debug_assert!(errors
         .iter()
         .copied()
@@ -859,8 +895,8 @@ fn latest_by_scan(src: &[u8], lines: &[Line], name: &[u8]) -> Option<usize> {
 }
 
 /// The latest definition of `name` among `lines`: by its slot in the pre-scan table
-/// (`by_slot`), or the slow way for a name the pre-scan did not see. An empty name is
-/// never defined.
+/// (`by_slot`), or the slow way for a name the pre-scan did not see. A name without a
+/// key's shape (an empty one, say) is never defined.
 fn resolve(
     src: &[u8],
     names: Option<&Names>,
@@ -868,7 +904,7 @@ fn resolve(
     name: &[u8],
     by_slot: impl FnOnce(u32) -> Option<usize>,
 ) -> Option<usize> {
-    if name.is_empty() {
+    if !is_key_shaped(name) {
         return None;
     }
     match names.and_then(|n| name_slot(src, n, name)) {
@@ -1747,7 +1783,8 @@ mod tests {
         // Bytes that are not UTF-8 end the run (such a file is never pre-scanned).
         assert_eq!(alphanumeric_run(b"ab\xffcd"), 2);
         assert_eq!(alphanumeric_run(b"ab\xc3"), 2);
-        // And the names found are the ones the whole-file parse looks up.
+        // And the names found are the ones the whole-file parse looks up that a line can
+        // define (`Dé`, `${C}é`'s neighbour, is not a key's shape: nothing defines it).
         let src = "A=1\nB=$A-${C}é$Dé_x ${}$\nE=${unclosed\n";
         let names = referenced_names(src.as_bytes()).unwrap();
         let mut found: Vec<&str> = names
@@ -1755,7 +1792,17 @@ mod tests {
             .map(|&(s, l, _)| &src[s as usize..(s + l) as usize])
             .collect();
         found.sort_unstable();
-        assert_eq!(found, ["A", "C", "Dé"]);
+        assert_eq!(found, ["A", "C"]);
+    }
+
+    #[test]
+    fn references_that_no_key_can_match_are_looked_up_nowhere_in_the_file() {
+        // Names that are not a key's shape (the pre-scan leaves them out), next to ones
+        // that are, in both parses: the values are what a table of every key gives.
+        let src = "A.B=1\n_X=2\nC=${A.B}${${_X}$1$é${A B}${_X\nD=\"${${${_X}\"\nE=$_X${A.B}\n";
+        same_at_every_cut(src);
+        let d = doc(src);
+        assert_eq!(d.value_of("E"), Some("_X1"));
     }
 
     #[test]

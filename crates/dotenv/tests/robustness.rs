@@ -44,6 +44,22 @@ fn one_megabyte_line_then_more_lines() {
 }
 
 #[test]
+fn a_value_of_a_hundred_thousand_references() {
+    // Each shape once took time quadratic in the number of `$`s (a boxed slice grown one
+    // reference at a time; every `${` of the pre-scan read to the next `}` and hashed).
+    let n = 100_000;
+    let braced = format!("X=ab\nA={}\nB=1\n", "${X}".repeat(n));
+    let doc = parse(braced.into_bytes());
+    assert_eq!(doc.value_of("A").map(str::len), Some(2 * n));
+    assert_eq!(doc.value_of("B"), Some("1"));
+    for value in ["${".repeat(n) + "X}", "${X".repeat(n) + "}", "$".repeat(n)] {
+        let doc = parse(format!("X=ab\nA={value}\nB=1\n").into_bytes());
+        assert_tiles(&doc);
+        assert_eq!(doc.value_of("B"), Some("1"));
+    }
+}
+
+#[test]
 fn nul_bytes_and_invalid_utf8_become_errors_and_parsing_goes_on() {
     let doc = parse(b"A=1\n\0\0\0\nB=\xff\xfe\nC=\xe2\x82\nD=ok\n".to_vec());
     assert_tiles(&doc);

@@ -8,13 +8,20 @@
 //! schemas (t3 `createEnv`, envalid `cleanEnv`, zod `.parse(process.env)`), and
 //! `ProcessEnv` / `ImportMetaEnv` declarations (declared). Writes and `delete` are not
 //! reads. A computed name is a dynamic read, with a `PREFIX_*` hint when the template or
-//! concatenation starts with text.
+//! concatenation starts with text; an empty name (`Bun.env.[`) reads nothing.
+//!
+//! Depth: no limit is needed. tree-sitter parses without recursion; the walks here are
+//! loops or keep a stack of their own; parents come from `crate::tree` (one lookup, not a
+//! walk from the root), the scope of a node and the scope that declares a name are found
+//! once and cached. 32,000 nested parentheses took 49 s when every read climbed the tree
+//! with `Node::parent`; scanning is now linear in the size of the file.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree};
 
+use crate::tree::Ancestry;
 use crate::{DynamicRead, Kind, Language, Reference, Scan};
 
 /// Which grammar to parse with.
@@ -72,6 +79,9 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
     let mut s = Scanner {
         src: src.as_bytes(),
         language,
+        tree: Ancestry::new(root),
+        scopes: RefCell::new(HashMap::new()),
+        declared_in: RefCell::new(HashMap::new()),
         aliases: Vec::new(),
         process_aliases: Vec::new(),
         visited: HashSet::new(),
@@ -86,7 +96,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
             if !s.word_at(at, marker.len()) {
                 continue;
             }
-            if let Some(node) = root.descendant_for_byte_range(at, at + marker.len()) {
+            if let Some(node) = s.tree.find(at, at + marker.len()) {
                 s.visit_around(node);
             }
         }
@@ -95,7 +105,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
     for needle in PROCESS_MODULE {
         for at in memchr::memmem::find_iter(s.src, needle.as_bytes()) {
             let start = at + needle.len() - 1;
-            if let Some(node) = root.descendant_for_byte_range(start, start + 1) {
+            if let Some(node) = s.tree.find(start, start + 1) {
                 s.visit_around(node);
             }
         }
@@ -121,7 +131,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
                 if !s.word_at(at, name.len()) {
                     continue;
                 }
-                if let Some(node) = root.descendant_for_byte_range(at, at + name.len()) {
+                if let Some(node) = s.tree.find(at, at + name.len()) {
                     if node.kind() == "identifier" && (s.is_env(node) || s.is_process_alias(node)) {
                         s.visit_around(node);
                     }
@@ -141,17 +151,26 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
             first_error_line(root).unwrap_or(1)
         ));
     }
+    // A read names a variable: an empty name (`Bun.env.[`, `process.env[""]`) is none.
+    scan.refs.retain(|r| !r.name.is_empty());
     scan.refs.sort_by_key(|r| (r.span.start, r.span.end));
     scan
 }
 
-fn first_error_line(node: Node) -> Option<usize> {
-    if node.is_error() || node.is_missing() {
-        return Some(node.start_position().row + 1);
+/// The line of the first error or missing node, in source order (a walk with a stack of
+/// its own, into the subtrees that hold an error only).
+fn first_error_line(root: Node) -> Option<usize> {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            return Some(node.start_position().row + 1);
+        }
+        let mut cursor = node.walk();
+        let len = stack.len();
+        stack.extend(node.children(&mut cursor).filter(|c| c.has_error()));
+        stack[len..].reverse();
     }
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.children(&mut cursor).collect();
-    children.into_iter().find_map(first_error_line)
+    None
 }
 
 /// Texts that bind `env` to `process.env` without writing `process.env`
@@ -179,6 +198,13 @@ pub(crate) const MARKERS: &[&str] = &[
 struct Scanner<'s> {
     src: &'s [u8],
     language: Language,
+    /// Nodes at byte ranges, and their parents (see `crate::tree`).
+    tree: Ancestry<'s>,
+    /// Node id → the nearest enclosing scope, for the nodes asked about so far.
+    scopes: RefCell<HashMap<usize, Option<Node<'s>>>>,
+    /// (scope id, name) → the id of the nearest scope, from that one outwards, that
+    /// declares the name.
+    declared_in: RefCell<HashMap<(usize, String), Option<usize>>>,
     /// `const env = process.env`: (name, id of the scope that declares it).
     aliases: Vec<(String, usize)>,
     /// `const p = process` / `process || {}`: names for the process object, same shape.
@@ -206,20 +232,32 @@ fn is_scope(kind: &str) -> bool {
     )
 }
 
-fn scope_of(node: Node) -> Option<Node> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if is_scope(n.kind()) {
-            return Some(n);
-        }
-        cur = n.parent();
-    }
-    None
-}
-
 impl<'s> Scanner<'s> {
     fn text(&self, node: Node) -> &'s str {
         node.utf8_text(self.src).unwrap_or("")
+    }
+
+    /// The nearest scope enclosing `node`: found once per node, each climb stopping at the
+    /// first node whose scope is already known.
+    fn scope_of(&self, node: Node<'s>) -> Option<Node<'s>> {
+        let mut climbed = Vec::new();
+        let mut cur = node;
+        let found = loop {
+            if let Some(known) = self.scopes.borrow().get(&cur.id()) {
+                break *known;
+            }
+            climbed.push(cur.id());
+            match self.tree.parent(cur) {
+                Some(p) if is_scope(p.kind()) => break Some(p),
+                Some(p) => cur = p,
+                None => break None,
+            }
+        };
+        let mut scopes = self.scopes.borrow_mut();
+        for id in climbed {
+            scopes.insert(id, found);
+        }
+        found
     }
 
     /// Whether `text[at..at+len]` stands alone (not part of a longer identifier).
@@ -234,19 +272,19 @@ impl<'s> Scanner<'s> {
 
     /// Examines the node at a marker and its nearest ancestors (a read, a destructuring,
     /// a schema call or a declaration sits at most a few levels up).
-    fn visit_around(&mut self, node: Node) {
+    fn visit_around(&mut self, node: Node<'s>) {
         let mut cur = Some(node);
         for _ in 0..6 {
             let Some(n) = cur else { break };
             if self.visited.insert(n.id()) {
                 self.visit(n);
             }
-            cur = n.parent();
+            cur = self.tree.parent(n);
         }
     }
 
     /// Whether a declaration target (`x`, `{ x }`, `{ k: x }`) binds `name`.
-    fn binds(&self, target: Node, name: &str) -> bool {
+    fn binds(&self, target: Node<'s>, name: &str) -> bool {
         match target.kind() {
             "identifier" => self.text(target) == name,
             "object_pattern" => {
@@ -268,7 +306,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// Whether the scope node declares `name` directly (parameters, `let`/`const`/`var`).
-    fn declares(&self, scope: Node, name: &str) -> bool {
+    fn declares(&self, scope: Node<'s>, name: &str) -> bool {
         let params = scope
             .child_by_field_name("parameters")
             .or_else(|| scope.child_by_field_name("parameter"));
@@ -327,7 +365,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// `process`, `Bun`, `require("process")`, `require("node:process")`.
-    fn is_process_module(&self, node: Node) -> bool {
+    fn is_process_module(&self, node: Node<'s>) -> bool {
         let node = unwrap_expr(node);
         match node.kind() {
             "identifier" => matches!(self.text(node), "process" | "Bun"),
@@ -345,7 +383,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// `import { env } from "node:process"` (or `env as e`): an alias for the whole module.
-    fn import_env(&mut self, node: Node) {
+    fn import_env(&mut self, node: Node<'s>) {
         let Some(source) = node
             .child_by_field_name("source")
             .and_then(|s| literal(s, self.src))
@@ -367,14 +405,14 @@ impl<'s> Scanner<'s> {
                 .child_by_field_name("alias")
                 .map_or("env", |a| self.text(a))
                 .to_owned();
-            if let Some(program) = scope_of(node) {
+            if let Some(program) = self.scope_of(node) {
                 add_alias(&mut self.aliases, local, program.id());
             }
         }
     }
 
     /// `process.env`, `import.meta.env`, `Bun.env` (not through aliases).
-    fn is_direct_env(&self, node: Node) -> bool {
+    fn is_direct_env(&self, node: Node<'s>) -> bool {
         let node = unwrap_expr(node);
         if node.kind() != "member_expression" {
             return false;
@@ -398,12 +436,12 @@ impl<'s> Scanner<'s> {
     }
 
     /// An identifier whose nearest declaration binds it to the process object.
-    fn is_process_alias(&self, node: Node) -> bool {
+    fn is_process_alias(&self, node: Node<'s>) -> bool {
         self.resolves_to(node, &self.process_aliases)
     }
 
     /// An environment object: direct, or an identifier whose nearest declaration aliases one.
-    fn is_env(&self, node: Node) -> bool {
+    fn is_env(&self, node: Node<'s>) -> bool {
         let node = unwrap_expr(node);
         if self.is_direct_env(node) {
             return true;
@@ -413,24 +451,44 @@ impl<'s> Scanner<'s> {
 
     /// Whether identifier `node` names one of `aliases` (name, declaring scope): the nearest
     /// scope declaring the name decides, the alias's own or a shadowing one.
-    fn resolves_to(&self, node: Node, aliases: &[(String, usize)]) -> bool {
+    fn resolves_to(&self, node: Node<'s>, aliases: &[(String, usize)]) -> bool {
         let name = self.text(node);
         if !aliases.iter().any(|(n, _)| n == name) {
             return false;
         }
-        let mut cur = node.parent();
-        while let Some(n) = cur {
-            if is_scope(n.kind()) && self.declares(n, name) {
-                return aliases
-                    .iter()
-                    .any(|(a, scope)| a == name && *scope == n.id());
-            }
-            cur = n.parent();
-        }
-        false
+        let Some(scope) = self.scope_of(node) else {
+            return false;
+        };
+        self.declaring_scope(scope, name)
+            .is_some_and(|id| aliases.iter().any(|(a, s)| a == name && *s == id))
     }
 
-    fn is_import_meta(&self, node: Node) -> bool {
+    /// The nearest scope, `scope` or one enclosing it, that declares `name`: each (scope,
+    /// name) is looked at once, each climb stopping at the first answer already known.
+    fn declaring_scope(&self, scope: Node<'s>, name: &str) -> Option<usize> {
+        let mut climbed = Vec::new();
+        let mut cur = Some(scope);
+        let found = loop {
+            let Some(s) = cur else { break None };
+            let key = (s.id(), name.to_owned());
+            if let Some(known) = self.declared_in.borrow().get(&key) {
+                break *known;
+            }
+            if self.declares(s, name) {
+                climbed.push(key);
+                break Some(s.id());
+            }
+            climbed.push(key);
+            cur = self.scope_of(s);
+        };
+        let mut memo = self.declared_in.borrow_mut();
+        for key in climbed {
+            memo.insert(key, found);
+        }
+        found
+    }
+
+    fn is_import_meta(&self, node: Node<'s>) -> bool {
         let node = unwrap_expr(node);
         node.kind() == "member_expression"
             && node
@@ -438,7 +496,7 @@ impl<'s> Scanner<'s> {
                 .is_some_and(|o| o.kind() == "meta_property")
     }
 
-    fn push(&mut self, name: &str, node: Node, kind: Kind, form: &'static str) {
+    fn push(&mut self, name: &str, node: Node<'s>, kind: Kind, form: &'static str) {
         self.refs.push(Reference {
             name: name.to_owned(),
             span: node.byte_range(),
@@ -450,12 +508,12 @@ impl<'s> Scanner<'s> {
     }
 
     /// Sets the default of the reference just pushed (if one was) from a literal.
-    fn set_default(&mut self, before: usize, value: Option<Node>) {
+    fn set_default(&mut self, before: usize, value: Option<Node<'s>>) {
         let value = value.and_then(|v| default_literal(v, self.src));
         crate::set_default(&mut self.refs, before, value);
     }
 
-    fn visit(&mut self, node: Node) {
+    fn visit(&mut self, node: Node<'s>) {
         match node.kind() {
             "import_statement" => self.import_env(node),
             "binary_expression" => self.in_check(node),
@@ -467,7 +525,7 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    fn member(&mut self, node: Node) {
+    fn member(&mut self, node: Node<'s>) {
         let Some(obj) = node.child_by_field_name("object") else {
             return;
         };
@@ -481,7 +539,7 @@ impl<'s> Scanner<'s> {
         } else {
             "process.env"
         };
-        let Some(kind) = read_kind(node, |o| self.is_env(o)) else {
+        let Some(kind) = read_kind(node, &self.tree, |o| self.is_env(o)) else {
             return;
         };
         if node.kind() == "member_expression" {
@@ -494,7 +552,7 @@ impl<'s> Scanner<'s> {
             }
             let before = self.refs.len();
             self.push(name, prop, kind, form);
-            self.set_default(before, fallback(node));
+            self.set_default(before, fallback(node, &self.tree));
             return;
         }
         let Some(index) = node.child_by_field_name("index") else {
@@ -504,7 +562,7 @@ impl<'s> Scanner<'s> {
             Some(name) => {
                 let before = self.refs.len();
                 self.push(&name, index, kind, form);
-                self.set_default(before, fallback(node));
+                self.set_default(before, fallback(node, &self.tree));
             }
             None => self.dynamic.push(DynamicRead {
                 span: index.byte_range(),
@@ -514,7 +572,7 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    fn call(&mut self, node: Node) {
+    fn call(&mut self, node: Node<'s>) {
         let Some(func) = node.child_by_field_name("function") else {
             return;
         };
@@ -522,12 +580,14 @@ impl<'s> Scanner<'s> {
         let first_arg = args.and_then(|a| a.named_child(0));
         match self.text(func) {
             "Deno.env.get" => {
-                if let (Some(arg), Some(kind)) = (first_arg, read_kind(node, |o| self.is_env(o))) {
+                if let (Some(arg), Some(kind)) =
+                    (first_arg, read_kind(node, &self.tree, |o| self.is_env(o)))
+                {
                     match literal(arg, self.src) {
                         Some(name) => {
                             let before = self.refs.len();
                             self.push(&name, arg, kind, "Deno.env.get");
-                            self.set_default(before, fallback(node));
+                            self.set_default(before, fallback(node, &self.tree));
                         }
                         None => self.dynamic.push(DynamicRead {
                             span: arg.byte_range(),
@@ -581,7 +641,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// `"X" in process.env`: a presence check.
-    fn in_check(&mut self, node: Node) {
+    fn in_check(&mut self, node: Node<'s>) {
         let is_in = node
             .child_by_field_name("operator")
             .is_some_and(|o| o.kind() == "in");
@@ -599,8 +659,8 @@ impl<'s> Scanner<'s> {
     }
 
     /// Keys of a schema object: required unless the validator is optional or has a default.
-    fn schema_keys(&mut self, obj: Node, form: &'static str) {
-        for (key, value) in pairs(obj, self.src) {
+    fn schema_keys(&mut self, obj: Node<'s>, form: &'static str) {
+        for (key, key_node, value) in keyed_pairs(obj, self.src) {
             let v = self.text(value);
             let kind = if v.contains("default") {
                 Kind::Defaulted
@@ -609,7 +669,6 @@ impl<'s> Scanner<'s> {
             } else {
                 Kind::Required
             };
-            let key_node = value.prev_named_sibling().unwrap_or(value);
             self.refs.push(Reference {
                 name: key,
                 span: key_node.byte_range(),
@@ -625,7 +684,7 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    fn destructure(&mut self, node: Node) {
+    fn destructure(&mut self, node: Node<'s>) {
         let (Some(pattern), Some(value)) = (
             node.child_by_field_name("name"),
             node.child_by_field_name("value"),
@@ -636,7 +695,7 @@ impl<'s> Scanner<'s> {
         let value = without_empty_fallback(value);
         if pattern.kind() == "identifier" && self.is_direct_env(value) {
             // `const env = process.env` (or `p.env` for a process alias).
-            if let Some(scope) = scope_of(node) {
+            if let Some(scope) = self.scope_of(node) {
                 let name = self.text(pattern).to_owned();
                 add_alias(&mut self.aliases, name, scope.id());
             }
@@ -648,7 +707,7 @@ impl<'s> Scanner<'s> {
         };
         if pattern.kind() == "identifier" && is_process(value) {
             // `const p = process`: `p.env` is `process.env`.
-            if let Some(scope) = scope_of(node) {
+            if let Some(scope) = self.scope_of(node) {
                 let name = self.text(pattern).to_owned();
                 add_alias(&mut self.process_aliases, name, scope.id());
             }
@@ -666,7 +725,7 @@ impl<'s> Scanner<'s> {
                 _ => false,
             });
             if binds_env {
-                if let Some(scope) = scope_of(node) {
+                if let Some(scope) = self.scope_of(node) {
                     add_alias(&mut self.aliases, "env".to_owned(), scope.id());
                 }
             }
@@ -731,7 +790,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// `interface ProcessEnv { X: string }`, `interface ImportMetaEnv { readonly VITE_X: string }`.
-    fn declaration(&mut self, node: Node) {
+    fn declaration(&mut self, node: Node<'s>) {
         let Some(name) = node.child_by_field_name("name") else {
             return;
         };
@@ -761,7 +820,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// `` `APP_${x}` `` → `APP_*`; `"APP_" + x` → `APP_*`.
-    fn hint(&self, node: Node) -> Option<String> {
+    fn hint(&self, node: Node<'s>) -> Option<String> {
         let node = unwrap_expr(node);
         match node.kind() {
             "template_string" => {
@@ -816,21 +875,31 @@ fn without_empty_fallback(node: Node) -> Node {
 }
 
 /// Skips parentheses and TS wrappers around an expression.
-fn unwrap_expr(node: Node) -> Node {
-    match node.kind() {
+fn unwrap_expr(mut node: Node) -> Node {
+    while matches!(
+        node.kind(),
         "parenthesized_expression"
-        | "non_null_expression"
-        | "as_expression"
-        | "satisfies_expression" => node.named_child(0).map_or(node, unwrap_expr),
-        _ => node,
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+    ) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
     }
+    node
 }
 
 /// How the expression at `node` is used: `None` for a write or `delete`. `is_env` tells
 /// whether an expression is an environment object (for `A || process.env.B`).
-fn read_kind(node: Node, is_env: impl Fn(Node) -> bool) -> Option<Kind> {
+fn read_kind<'t>(
+    node: Node<'t>,
+    tree: &Ancestry<'t>,
+    is_env: impl Fn(Node<'t>) -> bool,
+) -> Option<Kind> {
     let mut child = node;
-    let mut parent = node.parent();
+    let mut parent = tree.parent(node);
     let mut required = false;
     while let Some(p) = parent {
         match p.kind() {
@@ -839,7 +908,7 @@ fn read_kind(node: Node, is_env: impl Fn(Node) -> bool) -> Option<Kind> {
             _ => break,
         }
         child = p;
-        parent = p.parent();
+        parent = tree.parent(p);
     }
     let Some(p) = parent else {
         return Some(if required {
@@ -897,9 +966,9 @@ fn key(node: Node, src: &[u8]) -> Option<String> {
 }
 
 /// The expression a read falls back to: `B` in `process.env.A ?? B` or `process.env.A || B`.
-fn fallback(node: Node) -> Option<Node> {
+fn fallback<'t>(node: Node<'t>, tree: &Ancestry<'t>) -> Option<Node<'t>> {
     let mut child = node;
-    let mut parent = node.parent()?;
+    let mut parent = tree.parent(node)?;
     while matches!(
         parent.kind(),
         "parenthesized_expression"
@@ -908,7 +977,7 @@ fn fallback(node: Node) -> Option<Node> {
             | "non_null_expression"
     ) {
         child = parent;
-        parent = parent.parent()?;
+        parent = tree.parent(parent)?;
     }
     let op = parent.child_by_field_name("operator")?;
     let left = parent.child_by_field_name("left")?;
@@ -978,6 +1047,16 @@ fn literal(node: Node, src: &[u8]) -> Option<String> {
 
 /// `(key, value)` pairs of an object literal with plain keys.
 fn pairs<'t>(obj: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
+    keyed_pairs(obj, src)
+        .into_iter()
+        .map(|(name, _, v)| (name, v))
+        .collect()
+}
+
+/// `(key, the node before the value, value)` of each pair of an object literal with a plain
+/// key. The node before the value is the key, or a comment between them; found among the
+/// pair's children (`Node::prev_named_sibling` would look for the parent from the root).
+fn keyed_pairs<'t>(obj: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>, Node<'t>)> {
     let mut out = Vec::new();
     let mut c = obj.walk();
     for p in obj.named_children(&mut c) {
@@ -986,7 +1065,13 @@ fn pairs<'t>(obj: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
         }
         if let (Some(k), Some(v)) = (p.child_by_field_name("key"), p.child_by_field_name("value")) {
             if let Some(name) = key(k, src) {
-                out.push((name, v));
+                let mut c2 = p.walk();
+                let before = p
+                    .named_children(&mut c2)
+                    .take_while(|n| n.id() != v.id())
+                    .last()
+                    .unwrap_or(v);
+                out.push((name, before, v));
             }
         }
     }

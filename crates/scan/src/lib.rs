@@ -8,14 +8,23 @@
 //!
 //! Languages: Rust (syn); Python, JavaScript and TypeScript (tree-sitter; the TSX grammar
 //! for `.tsx`).
+//!
+//! Any input, however deep or long, gives a result in time linear in its size, and never
+//! exhausts the stack (which would abort the whole process, not fail one file): syn's
+//! recursion is bounded by a measure taken before parsing (`nesting`), tree-sitter does not
+//! recurse and neither do the walks over its trees, whose ancestors come from one cursor
+//! (`tree`) instead of climbs from the root. Where a scanner leaves part of a file out, its
+//! `Scan::warning` says so. A read always has a non-empty name.
 #![deny(missing_docs)]
 
 use std::ops::Range;
 use std::path::Path;
 
 pub mod js;
+mod nesting;
 pub mod python;
 pub mod rust;
+mod tree;
 
 /// A source language envlint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -8,13 +8,25 @@
 //! `env.db()` (DATABASE_URL) and `Env(X=(type, default))` schemes; environs `env.int("X", d)`;
 //! pydantic-settings `BaseSettings` fields with `env_prefix`, `alias` / `validation_alias`
 //! / `AliasChoices`, required unless they have a default. Computed names are dynamic reads
-//! with a `PREFIX_*` hint from f-strings.
+//! with a `PREFIX_*` hint from f-strings; an empty name reads nothing.
+//!
+//! Depth: tree-sitter parses without recursion and this module's walks over the tree are
+//! loops or use stacks of their own; ancestors come from `crate::tree` (no climbing from
+//! the root), so deep nesting costs linear time. One limit remains, and it is
+//! tree-sitter-python's: its scanner keeps a stack of indentation widths and saves it in a
+//! buffer of 1,024 bytes, two per level; past about 500 levels an assertion in tree-sitter
+//! fails and aborts the process (1,000 nested `def`s did). So lines indented more than
+//! [`MAX_INDENT_COLUMNS`] columns (the widths are strictly increasing, so the stack can
+//! never hold more levels than that) are blanked before parsing, offsets kept, and
+//! `Scan::warning` says which were left out. That is 90 levels of four spaces, 45 of tabs;
+//! CPython itself refuses more than 100 levels.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser};
 
+use crate::tree::Ancestry;
 use crate::{DynamicRead, Kind, Language, Reference, Scan};
 
 thread_local! {
@@ -31,8 +43,18 @@ enum EnvLib {
     Environs,
 }
 
+/// Lines whose indentation is wider than this (in tree-sitter-python's columns: a tab is 8)
+/// are not parsed. The scanner's saved state must stay within 1,024 bytes: 2 + up to 255
+/// bytes of string delimiters + 2 per indentation level, so 383 levels at most.
+const MAX_INDENT_COLUMNS: usize = 360;
+
 /// Scans Python source.
 pub fn scan(src: &str) -> Scan {
+    let (blanked, indent_warning) = match blank_deep_lines(src) {
+        Some((text, warning)) => (Some(text), Some(warning)),
+        None => (None, None),
+    };
+    let src = blanked.as_deref().unwrap_or(src);
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -51,6 +73,7 @@ pub fn scan(src: &str) -> Scan {
     let root = tree.root_node();
     let mut s = Scanner {
         src: src.as_bytes(),
+        tree: Ancestry::new(root),
         os: HashSet::new(),
         environ: HashSet::new(),
         getenv: HashSet::new(),
@@ -66,12 +89,8 @@ pub fn scan(src: &str) -> Scan {
     // examined; most of a large file is never walked.
     // 1. Imports (anywhere: also inside functions).
     for at in s.occurrences("import") {
-        if let Some(stmt) = s.ancestor(
-            root,
-            at,
-            "import",
-            &["import_statement", "import_from_statement"],
-        ) {
+        if let Some(stmt) = s.ancestor(at, "import", &["import_statement", "import_from_statement"])
+        {
             s.imports(stmt);
         }
     }
@@ -83,7 +102,7 @@ pub fn scan(src: &str) -> Scan {
         .collect();
     for ctor in ctors {
         for at in s.occurrences(&ctor) {
-            if let Some(assign) = s.ancestor(root, at, &ctor, &["assignment"]) {
+            if let Some(assign) = s.ancestor(at, &ctor, &["assignment"]) {
                 s.env_instances(assign);
             }
         }
@@ -104,7 +123,7 @@ pub fn scan(src: &str) -> Scan {
     let mut visited = HashSet::new();
     for m in &markers {
         for at in s.occurrences(m) {
-            let Some(node) = root.descendant_for_byte_range(at, at + m.len()) else {
+            let Some(node) = s.tree.find(at, at + m.len()) else {
                 continue;
             };
             let mut cur = Some(node);
@@ -113,7 +132,7 @@ pub fn scan(src: &str) -> Scan {
                 if visited.insert(n.id()) {
                     s.visit(n);
                 }
-                cur = n.parent();
+                cur = s.tree.parent(n);
             }
         }
     }
@@ -121,7 +140,7 @@ pub fn scan(src: &str) -> Scan {
     let mut blocks: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     if !s.env_vars.is_empty() {
         for at in s.occurrences("prefixed") {
-            let Some(with) = s.ancestor(root, at, "prefixed", &["with_statement"]) else {
+            let Some(with) = s.ancestor(at, "prefixed", &["with_statement"]) else {
                 continue;
             };
             if let Some(block) = s.prefixed_block(with) {
@@ -151,12 +170,133 @@ pub fn scan(src: &str) -> Scan {
         dynamic: s.dynamic,
         warning: None,
     };
-    if root.has_error() {
+    if indent_warning.is_some() {
+        scan.warning = indent_warning;
+    } else if root.has_error() {
         scan.warning =
             Some("syntax errors; the reads found are those of the parts that parse".to_owned());
     }
+    // A read names a variable: an empty name (`os.environ["]`, `os.getenv("")`) is none.
+    scan.refs.retain(|r| !r.name.is_empty());
     scan.refs.sort_by_key(|r| (r.span.start, r.span.end));
     scan
+}
+
+/// When a line is indented wider than [`MAX_INDENT_COLUMNS`]: the text with those lines
+/// left out, offsets kept, and the warning to give.
+///
+/// Each run of such lines (blank lines between them included) becomes `(` … `)`, an empty
+/// tuple, at the indentation of the body of the line before it, the rest spaces. Spaces
+/// alone would do, but the scanner reads a run of white space again for every level it
+/// closes after it: 360 levels over 0.5 MB of blanks took seconds. In brackets the white
+/// space is one token's worth.
+fn blank_deep_lines(src: &str) -> Option<(String, String)> {
+    let deep = deep_lines(src.as_bytes(), MAX_INDENT_COLUMNS);
+    let (first, _) = *deep.first()?;
+    let mut bytes = src.as_bytes().to_vec();
+    // Runs of deep lines with only white space between them.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &(start, end) in &deep {
+        match runs.last_mut() {
+            Some(run)
+                if src.as_bytes()[run.1..start]
+                    .iter()
+                    .all(u8::is_ascii_whitespace) =>
+            {
+                run.1 = end;
+            }
+            _ => runs.push((start, end)),
+        }
+    }
+    for (start, end) in runs {
+        for b in bytes[start..end].iter_mut().filter(|b| **b != b'\n') {
+            *b = b' ';
+        }
+        // `(` after the indentation of the first line, `)` first on the last (at column 0,
+        // in brackets, it adds no indentation), or right after `(` on a single line.
+        let indent = body_indent(&src.as_bytes()[..start]);
+        let first_line_end = memchr::memchr(b'\n', &bytes[start..end]).map_or(end, |n| start + n);
+        let close = match memchr::memrchr(b'\n', &bytes[start..end]) {
+            Some(n) => start + n + 1,
+            None => start + indent + 1,
+        };
+        if start + indent < first_line_end && close < end {
+            bytes[start + indent] = b'(';
+            bytes[close] = b')';
+        }
+    }
+    // The `(` may sit one column deeper than the limit (the body of a block at the limit);
+    // should a run of indentation still be wider (a line continued with `\` into
+    // another), nothing is parsed.
+    if !deep_lines(&bytes, MAX_INDENT_COLUMNS + 1).is_empty() {
+        for b in bytes.iter_mut().filter(|b| **b != b'\n') {
+            *b = b' ';
+        }
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    let line = src[..first].matches('\n').count() + 1;
+    let warning = format!(
+        "file too deeply nested (line {line} is indented more than {MAX_INDENT_COLUMNS} \
+         columns); {} such line(s) not scanned",
+        deep.len()
+    );
+    Some((text, warning))
+}
+
+/// The indentation (in spaces) of a statement after `before`: one more than its last
+/// non-blank line's when that line opens a block (ends with `:`), the same otherwise.
+fn body_indent(before: &[u8]) -> usize {
+    let mut lines = before
+        .split(|&b| b == b'\n')
+        .rev()
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let Some(line) = lines.next() else { return 0 };
+    let indent = line
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .map(|&b| if b == b'\t' { 8 } else { 1 })
+        .sum::<usize>();
+    let opens = line.trim_ascii_end().ends_with(b":");
+    (indent + usize::from(opens)).min(MAX_INDENT_COLUMNS + 1)
+}
+
+/// The lines (byte ranges, line breaks excluded) that start a token after an indentation
+/// wider than `limit`, measured as tree-sitter-python's scanner measures it: a space 1, a
+/// tab 8, `\r` and form feed back to 0, a backslash before a line break continuing the run.
+fn deep_lines(src: &[u8], limit: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut width = 0usize;
+    let mut line_start = true;
+    let mut i = 0;
+    while i < src.len() {
+        match src[i] {
+            b' ' => width += 1,
+            b'\t' => width += 8,
+            b'\r' | b'\x0c' => width = 0,
+            b'\n' => {
+                width = 0;
+                line_start = true;
+            }
+            b'\\' if src.get(i + 1) == Some(&b'\n') => i += 1,
+            b'\\' if src[i + 1..].starts_with(b"\r\n") => i += 2,
+            _ => {
+                if line_start && width > limit {
+                    let start = src[..i]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |n| n + 1);
+                    let end = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n);
+                    if out.last().is_none_or(|&(_, e)| e < start) {
+                        out.push((start, end));
+                    }
+                }
+                width = 0;
+                line_start = false;
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
 fn all_nodes(root: Node) -> Vec<Node> {
@@ -173,6 +313,8 @@ fn all_nodes(root: Node) -> Vec<Node> {
 
 struct Scanner<'s> {
     src: &'s [u8],
+    /// Nodes at byte ranges, and their parents (see `crate::tree`).
+    tree: Ancestry<'s>,
     /// Names bound to the `os` module.
     os: HashSet<String>,
     /// Names bound to `os.environ`.
@@ -211,20 +353,14 @@ impl<'s> Scanner<'s> {
     }
 
     /// The nearest ancestor of one of `kinds` of the node at `at..at+len(word)`.
-    fn ancestor<'t>(
-        &self,
-        root: Node<'t>,
-        at: usize,
-        word: &str,
-        kinds: &[&str],
-    ) -> Option<Node<'t>> {
-        let mut cur = root.descendant_for_byte_range(at, at + word.len());
+    fn ancestor(&self, at: usize, word: &str, kinds: &[&str]) -> Option<Node<'s>> {
+        let mut cur = self.tree.find(at, at + word.len());
         for _ in 0..6 {
             let n = cur?;
             if kinds.contains(&n.kind()) {
                 return Some(n);
             }
-            cur = n.parent();
+            cur = self.tree.parent(n);
         }
         None
     }
@@ -356,6 +492,11 @@ impl<'s> Scanner<'s> {
     }
 
     fn push(&mut self, name: String, at: Node, kind: Kind, form: &'static str) {
+        // An empty name (`os.environ["]` recovered from a syntax error) reads nothing, and
+        // must not become `APP_` under an environs prefix either.
+        if name.is_empty() {
+            return;
+        }
         self.refs.push(Reference {
             name,
             span: at.byte_range(),
@@ -415,13 +556,13 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    fn visit(&mut self, n: Node) {
+    fn visit(&mut self, n: Node<'s>) {
         match n.kind() {
             "subscript" => {
                 let Some(value) = n.child_by_field_name("value") else {
                     return;
                 };
-                if !self.is_environ(value) || is_write_target(n) {
+                if !self.is_environ(value) || is_write_target(n, &self.tree) {
                     return;
                 }
                 let sub = n.child_by_field_name("subscript");
@@ -735,14 +876,18 @@ impl<'s> Scanner<'s> {
 }
 
 /// `os.environ["X"] = v`, `os.environ["X"] += v`, `del os.environ["X"]`.
-fn is_write_target(n: Node) -> bool {
-    let Some(p) = n.parent() else { return false };
+fn is_write_target<'t>(n: Node<'t>, tree: &Ancestry<'t>) -> bool {
+    let Some(p) = tree.parent(n) else {
+        return false;
+    };
     match p.kind() {
         "assignment" | "augmented_assignment" => p
             .child_by_field_name("left")
             .is_some_and(|l| l.id() == n.id()),
         "delete_statement" => true,
-        "expression_list" => p.parent().is_some_and(|g| g.kind() == "delete_statement"),
+        "expression_list" => tree
+            .parent(p)
+            .is_some_and(|g| g.kind() == "delete_statement"),
         _ => false,
     }
 }

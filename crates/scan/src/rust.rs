@@ -9,8 +9,14 @@
 //! builder. Reads inside macro arguments are found by parsing the arguments as expressions,
 //! or, when that fails (`lazy_static!` bodies), by a token scan. Writes (`set_var`,
 //! `Command::env(k, v)`) are not reads and are never matched.
+//!
+//! Depth: syn recurses as deep as the source nests, so a file is measured first
+//! (`crate::nesting`): deeper than the limit, it is scanned by tokens only, with a warning;
+//! deeper than the caller's stack allows, it is parsed on a thread with a large stack. The
+//! walks of this module do not recurse along method chains (a chain of N calls is N levels
+//! of syn's tree), and each chain is classified once, from its outermost call.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
@@ -19,7 +25,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprLit, Lit, Token};
 
-use crate::{DynamicRead, Kind, Language, Reference, Scan};
+use crate::{nesting, DynamicRead, Kind, Language, Reference, Scan};
 
 /// Scans Rust source text.
 pub fn scan(src: &str) -> Scan {
@@ -27,8 +33,44 @@ pub fn scan(src: &str) -> Scan {
     // blank them instead so that byte offsets stay those of `src`.
     let blanked = blank_prelude(src);
     let text = blanked.as_deref().unwrap_or(src);
+    // Bound syn's recursion before calling it (see `nesting`): too deep, a token scan;
+    // deeper than a small stack allows, a thread with a large one.
+    let shape = nesting::measure(text.as_bytes());
+    let (mut scanner, warning) = if shape.depth > nesting::MAX_DEPTH {
+        let line = text[..shape.at].matches('\n').count() + 1;
+        let warning = format!(
+            "file too deeply nested ({} tokens deep, {} of them brackets, at line {line}; the \
+             limit is {}); not parsed, the reads found are those of a token scan",
+            shape.depth,
+            shape.open,
+            nesting::MAX_DEPTH
+        );
+        (token_scan(text), Some(warning))
+    } else if shape.depth <= nesting::INLINE_DEPTH {
+        parse(text)
+    } else {
+        nesting::on_big_stack(|| parse(text)).unwrap_or_else(|| {
+            let warning = "no thread with a stack deep enough for this file; not parsed, the \
+                           reads found are those of a token scan";
+            (token_scan(text), Some(warning.to_owned()))
+        })
+    };
+    scanner.refs.sort_by_key(|r| (r.span.start, r.span.end));
+    scanner.refs.dedup();
+    // A read names a variable: an empty name (`env::var("")`) is none.
+    scanner.refs.retain(|r| !r.name.is_empty());
+    Scan {
+        refs: scanner.refs,
+        dynamic: scanner.dynamic,
+        warning,
+    }
+}
+
+/// Parses `text` with syn and collects its reads (a token scan when it does not parse).
+/// Recurses as deep as the source nests: see `nesting` for where this runs.
+fn parse(text: &str) -> (Scanner, Option<String>) {
     let mut scanner = Scanner::default();
-    let mut scan = Scan::default();
+    let mut warning = None;
     match syn::parse_str::<syn::File>(text) {
         Ok(file) => {
             scanner.collect(&file.items, None);
@@ -37,25 +79,30 @@ pub fn scan(src: &str) -> Scan {
         }
         Err(e) => {
             let at = e.span().start();
-            scan.warning = Some(format!(
+            warning = Some(format!(
                 "not valid Rust at line {}, column {}: {e}; reads were found by a token scan",
                 at.line,
                 at.column + 1
             ));
-            match text.parse::<TokenStream>() {
-                Ok(tokens) => scanner.scan_tokens(tokens),
-                // Not even balanced delimiters: look for the call shapes in the text.
-                Err(_) => scanner.scan_text(text),
-            }
+            scanner = token_scan(text);
         }
     }
     // Spans are kept per thread by proc-macro2; release them once the file is done.
     proc_macro2::extra::invalidate_current_thread_spans();
-    scanner.refs.sort_by_key(|r| (r.span.start, r.span.end));
-    scanner.refs.dedup();
-    scan.refs = scanner.refs;
-    scan.dynamic = scanner.dynamic;
-    scan
+    (scanner, warning)
+}
+
+/// The reads a scan of tokens (or, when the text does not even lex, of the text) finds.
+/// Nothing here recurses: fit for any input.
+fn token_scan(text: &str) -> Scanner {
+    let mut scanner = Scanner::default();
+    match text.parse::<TokenStream>() {
+        Ok(tokens) => scanner.scan_tokens(tokens),
+        // Not even balanced delimiters: look for the call shapes in the text.
+        Err(_) => scanner.scan_text(text),
+    }
+    proc_macro2::extra::invalidate_current_thread_spans();
+    scanner
 }
 
 fn blank_prelude(src: &str) -> Option<String> {
@@ -124,7 +171,7 @@ struct Scanner {
     /// The type of the `impl` block being visited (for `Self::NAME`).
     impl_type: Option<String>,
     /// Calls already classified through their method chain.
-    handled: Vec<Range<usize>>,
+    handled: HashSet<Range<usize>>,
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
     /// Structs with named fields, by name: what `envy::from_env::<T>()` reads.
@@ -343,24 +390,51 @@ impl Scanner {
         let Expr::Call(call) = peel(e) else {
             return None;
         };
+        self.env_call_form(call).map(|f| (call, f))
+    }
+
+    /// The read form of a call to one of the functions that read a variable.
+    fn env_call_form(&self, call: &ExprCall) -> Option<&'static str> {
         let Expr::Path(p) = peel(&call.func) else {
             return None;
         };
-        read_form(&self.canonical(&p.path)).map(|f| (call, f))
+        read_form(&self.canonical(&p.path))
     }
 
     /// `envy::from_env::<T>()` or `envy::prefixed("P_").from_env::<T>()`, through `?`,
     /// `.unwrap()` and the like: (the turbofish type if written, the prefix).
     fn envy_call(&self, e: &Expr) -> Option<(Option<String>, String)> {
-        let turbofish = |args: Option<&syn::AngleBracketedGenericArguments>| {
-            args.and_then(|a| a.args.first()).and_then(|g| match g {
-                syn::GenericArgument::Type(t) => type_name(t),
-                _ => None,
+        let (links, root) = chain_links(e);
+        links
+            .iter()
+            .rev()
+            .fold(self.envy_root(root), |below, link| {
+                self.envy_link(link, below)
             })
+    }
+
+    /// [`Self::envy_call`] at the root of a chain: `envy::from_env::<T>()`.
+    fn envy_root(&self, e: &Expr) -> Option<(Option<String>, String)> {
+        let Expr::Call(c) = e else { return None };
+        let Expr::Path(p) = &*c.func else { return None };
+        if self.canonical(&p.path) != "envy::from_env" {
+            return None;
+        }
+        let args = match &p.path.segments.last()?.arguments {
+            syn::PathArguments::AngleBracketed(a) => Some(a),
+            _ => None,
         };
-        match e {
-            Expr::Try(t) => self.envy_call(&t.expr),
-            Expr::Paren(p) => self.envy_call(&p.expr),
+        Some((turbofish_type(args), String::new()))
+    }
+
+    /// [`Self::envy_call`] at one link of a chain, given its value for the link below.
+    fn envy_link(
+        &self,
+        link: &Expr,
+        below: Option<(Option<String>, String)>,
+    ) -> Option<(Option<String>, String)> {
+        match link {
+            Expr::Try(_) | Expr::Paren(_) => below,
             Expr::MethodCall(m) if m.method == "from_env" => {
                 let Expr::Call(c) = peel(&m.receiver) else {
                     return None;
@@ -370,7 +444,7 @@ impl Scanner {
                     return None;
                 }
                 let prefix = c.args.first().and_then(str_lit)?;
-                Some((turbofish(m.turbofish.as_ref()), prefix))
+                Some((turbofish_type(m.turbofish.as_ref()), prefix))
             }
             Expr::MethodCall(m)
                 if matches!(
@@ -378,18 +452,7 @@ impl Scanner {
                     "unwrap" | "expect" | "unwrap_or_else" | "map_err" | "context" | "with_context"
                 ) =>
             {
-                self.envy_call(&m.receiver)
-            }
-            Expr::Call(c) => {
-                let Expr::Path(p) = &*c.func else { return None };
-                if self.canonical(&p.path) != "envy::from_env" {
-                    return None;
-                }
-                let args = match &p.path.segments.last()?.arguments {
-                    syn::PathArguments::AngleBracketed(a) => Some(a),
-                    _ => None,
-                };
-                Some((turbofish(args), String::new()))
+                below
             }
             _ => None,
         }
@@ -397,7 +460,7 @@ impl Scanner {
 
     /// The fields of the structs envy fills, as reads.
     fn resolve_envy(&mut self) {
-        let mut done = std::collections::HashSet::new();
+        let mut done = HashSet::new();
         for (ty, prefix) in std::mem::take(&mut self.envy) {
             if !done.insert((ty.clone(), prefix.clone())) {
                 continue;
@@ -415,75 +478,78 @@ impl Scanner {
         }
     }
 
-    /// `env::var("X").ok().unwrap_or(…)?`: the call at the root of a method/`?` chain and
-    /// the chain's steps from the call outwards.
-    fn chain<'e>(&self, e: &'e Expr) -> Option<(&'e ExprCall, &'static str, Vec<String>)> {
-        let mut steps = Vec::new();
-        let mut cur = e;
-        loop {
-            match cur {
-                Expr::MethodCall(m) => {
-                    steps.push(m.method.to_string());
-                    cur = &m.receiver;
-                }
-                Expr::Try(t) => {
-                    steps.push("?".to_owned());
-                    cur = &t.expr;
-                }
-                Expr::Paren(p) => cur = &p.expr,
-                _ => break,
+    /// Reads in a token stream, in source order. Groups are entered with a stack of their
+    /// own, not by recursion: this runs on files too deep for syn.
+    fn scan_tokens(&mut self, tokens: TokenStream) {
+        let mut stack: Vec<(Vec<TokenTree>, usize)> = vec![(tokens.into_iter().collect(), 0)];
+        while let Some((trees, next)) = stack.last_mut() {
+            let i = *next;
+            let Some(t) = trees.get(i) else {
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            if let TokenTree::Group(g) = t {
+                let inner = g.stream().into_iter().collect();
+                stack.push((inner, 0));
+                continue;
+            }
+            if let Some((trees, _)) = stack.last() {
+                self.scan_token_at(trees, i);
             }
         }
-        let (call, form) = self.env_call(cur)?;
-        steps.reverse();
-        Some((call, form, steps))
     }
 
-    fn scan_tokens(&mut self, tokens: TokenStream) {
-        let trees: Vec<TokenTree> = tokens.into_iter().collect();
-        for (i, t) in trees.iter().enumerate() {
-            if let TokenTree::Group(g) = t {
-                self.scan_tokens(g.stream());
-                continue;
-            }
-            // `… var ( "X" )` preceded by `env ::`, `std :: env ::`, `dotenvy ::`.
-            let TokenTree::Ident(id) = t else { continue };
-            let form = match id.to_string().as_str() {
-                "var" => "std::env::var",
-                "var_os" => "std::env::var_os",
-                _ => continue,
-            };
-            let qualified = i >= 3
-                && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':')
-                && matches!(&trees[i - 3], TokenTree::Ident(m) if m == "env" || m == "dotenvy" || m == "dotenv");
-            if !qualified {
-                continue;
-            }
-            let Some(TokenTree::Group(args)) = trees.get(i + 1) else {
-                continue;
-            };
-            if args.delimiter() != Delimiter::Parenthesis {
-                continue;
-            }
-            let Ok(arg) = syn::parse2::<Expr>(args.stream()) else {
-                continue;
-            };
-            let form = match &trees[i - 3] {
-                TokenTree::Ident(m) if m == "dotenvy" => "dotenvy::var",
-                TokenTree::Ident(m) if m == "dotenv" => "dotenv::var",
-                _ => form,
-            };
-            // The method right after the call, if any, decides the kind.
-            let next = match (trees.get(i + 2), trees.get(i + 3)) {
-                (Some(TokenTree::Punct(p)), Some(TokenTree::Ident(m))) if p.as_char() == '.' => {
-                    vec![m.to_string()]
-                }
-                (Some(TokenTree::Punct(p)), _) if p.as_char() == '?' => vec!["?".to_owned()],
-                _ => Vec::new(),
-            };
-            let kind = classify(&next, form == "std::env::var_os");
-            self.record_name(&arg, form, kind);
+    /// `… var ( "X" )` preceded by `env ::`, `std :: env ::`, `dotenvy ::`, at `trees[i]`.
+    fn scan_token_at(&mut self, trees: &[TokenTree], i: usize) {
+        let TokenTree::Ident(id) = &trees[i] else {
+            return;
+        };
+        let form = match id.to_string().as_str() {
+            "var" => "std::env::var",
+            "var_os" => "std::env::var_os",
+            _ => return,
+        };
+        let qualified = i >= 3
+            && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':')
+            && matches!(&trees[i - 3], TokenTree::Ident(m) if m == "env" || m == "dotenvy" || m == "dotenv");
+        if !qualified {
+            return;
         }
+        let Some(TokenTree::Group(args)) = trees.get(i + 1) else {
+            return;
+        };
+        if args.delimiter() != Delimiter::Parenthesis {
+            return;
+        }
+        let form = match &trees[i - 3] {
+            TokenTree::Ident(m) if m == "dotenvy" => "dotenvy::var",
+            TokenTree::Ident(m) if m == "dotenv" => "dotenv::var",
+            _ => form,
+        };
+        // syn recurses: parse only an argument small enough for any stack; a larger
+        // one is no plain name anyway.
+        if token_bound(args.stream(), nesting::INLINE_DEPTH) > nesting::INLINE_DEPTH {
+            self.dynamic.push(DynamicRead {
+                span: range(args.span()),
+                hint: None,
+                form,
+            });
+            return;
+        }
+        let Ok(arg) = syn::parse2::<Expr>(args.stream()) else {
+            return;
+        };
+        // The method right after the call, if any, decides the kind.
+        let next = match (trees.get(i + 2), trees.get(i + 3)) {
+            (Some(TokenTree::Punct(p)), Some(TokenTree::Ident(m))) if p.as_char() == '.' => {
+                vec![m.to_string()]
+            }
+            (Some(TokenTree::Punct(p)), _) if p.as_char() == '?' => vec!["?".to_owned()],
+            _ => Vec::new(),
+        };
+        let kind = classify(&next, form == "std::env::var_os");
+        self.record_name(&arg, form, kind);
     }
 
     /// Last resort for text that does not lex: `env::var("X")`, `env::var_os("X")`,
@@ -522,6 +588,77 @@ impl Scanner {
                     language: Language::Rust,
                     default: None,
                 });
+            }
+        }
+    }
+
+    /// A method / `?` chain from its outermost link `head`, `env::var("X").ok().unwrap_or(…)?`:
+    /// classified once, from the call at its root and the steps after it, then visited
+    /// link by link without recursion (syn nests a chain of N calls N levels deep; walking
+    /// down from every link would take time N², recursing N frames).
+    fn visit_chain(&mut self, head: &Expr) {
+        let (links, root) = chain_links(head);
+        if let Some((call, form)) = self.env_call(root) {
+            let span = range(call.span());
+            if self.handled.insert(span) {
+                let steps: Vec<String> = links
+                    .iter()
+                    .rev()
+                    .filter_map(|link| match link {
+                        Expr::MethodCall(m) => Some(m.method.to_string()),
+                        Expr::Try(_) => Some("?".to_owned()),
+                        _ => None,
+                    })
+                    .collect();
+                let kind = classify(&steps, form == "std::env::var_os");
+                let before = self.refs.len();
+                self.record_call(call, form, kind);
+                crate::set_default(&mut self.refs, before, chain_default(head));
+            }
+        }
+        // `envy::from_env::<T>()` seen through any link of the chain.
+        let mut envy = self.envy_root(root);
+        for link in links.iter().rev() {
+            envy = self.envy_link(link, envy);
+            if let Some((Some(ty), prefix)) = &envy {
+                self.envy.push((ty.clone(), prefix.clone()));
+            }
+        }
+        // What `visit::visit_expr` would do from the head down, in the same order: each
+        // link's attributes (and clap's builder check), the root, then each link's
+        // arguments from the innermost out.
+        for link in &links {
+            if let Expr::MethodCall(m) = link {
+                self.clap_builder(m);
+            }
+            for attr in link_attrs(link) {
+                self.visit_attribute(attr);
+            }
+        }
+        self.visit_expr(root);
+        for link in links.iter().rev() {
+            if let Expr::MethodCall(m) = link {
+                self.visit_ident(&m.method);
+                if let Some(t) = &m.turbofish {
+                    self.visit_angle_bracketed_generic_arguments(t);
+                }
+                for arg in &m.args {
+                    self.visit_expr(arg);
+                }
+            }
+        }
+    }
+
+    /// clap's builder: `Arg::new("x").env("X")` (one argument; `Command::env` has two).
+    fn clap_builder(&mut self, m: &syn::ExprMethodCall) {
+        if m.method == "env" && m.args.len() == 1 {
+            if let Some(Expr::Lit(ExprLit {
+                lit: Lit::Str(_), ..
+            })) = m.args.first().map(peel)
+            {
+                if let Some(arg) = m.args.first() {
+                    self.record_name(arg, "clap.builder", Kind::Optional);
+                }
             }
         }
     }
@@ -634,48 +771,25 @@ impl<'ast> Visit<'ast> for Scanner {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
+        if matches!(e, Expr::MethodCall(_) | Expr::Try(_)) {
+            self.visit_chain(e);
+            return;
+        }
         if let Some((Some(ty), prefix)) = self.envy_call(e) {
             self.envy.push((ty, prefix));
-        }
-        if matches!(e, Expr::MethodCall(_) | Expr::Try(_)) {
-            if let Some((call, form, steps)) = self.chain(e) {
-                let span = range(call.span());
-                if !self.handled.contains(&span) {
-                    self.handled.push(span);
-                    let kind = classify(&steps, form == "std::env::var_os");
-                    let before = self.refs.len();
-                    self.record_call(call, form, kind);
-                    crate::set_default(&mut self.refs, before, chain_default(e));
-                }
-            }
-        }
-        if let Expr::MethodCall(m) = e {
-            // clap's builder: `Arg::new("x").env("X")` (one argument; `Command::env` has two).
-            if m.method == "env" && m.args.len() == 1 {
-                if let Some(Expr::Lit(ExprLit {
-                    lit: Lit::Str(_), ..
-                })) = m.args.first().map(peel)
-                {
-                    if let Some(arg) = m.args.first() {
-                        self.record_name(arg, "clap.builder", Kind::Optional);
-                    }
-                }
-            }
         }
         visit::visit_expr(self, e);
     }
 
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
-        if let Some((_, form)) = self.env_call(&Expr::Call(call.clone())) {
+        if let Some(form) = self.env_call_form(call) {
             let span = range(call.span());
-            if !self.handled.contains(&span) {
-                self.handled.push(span);
+            if self.handled.insert(span) {
                 self.record_call(call, form, classify(&[], form == "std::env::var_os"));
             }
         }
         visit::visit_expr_call(self, call);
     }
-
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
         match name.as_deref() {
@@ -713,6 +827,71 @@ impl<'ast> Visit<'ast> for Scanner {
             }
         }
     }
+}
+
+/// An upper bound of the depth syn reaches parsing `stream`: every token counts one, every
+/// group `LEVEL_COST` more; counting stops past `cap`.
+fn token_bound(stream: TokenStream, cap: usize) -> usize {
+    let mut total = 0;
+    let mut stack = vec![stream.into_iter()];
+    while let Some(tokens) = stack.last_mut() {
+        match tokens.next() {
+            None => {
+                stack.pop();
+            }
+            Some(TokenTree::Group(g)) => {
+                total += 1 + nesting::LEVEL_COST;
+                stack.push(g.stream().into_iter());
+            }
+            Some(_) => total += 1,
+        }
+        if total > cap {
+            break;
+        }
+    }
+    total
+}
+
+/// The links of a method / `?` chain from `e` down (method calls, `?`, parentheses), and
+/// the expression at its root.
+fn chain_links(e: &Expr) -> (Vec<&Expr>, &Expr) {
+    let mut links = Vec::new();
+    let mut cur = e;
+    loop {
+        match cur {
+            Expr::MethodCall(m) => {
+                links.push(cur);
+                cur = &m.receiver;
+            }
+            Expr::Try(t) => {
+                links.push(cur);
+                cur = &t.expr;
+            }
+            Expr::Paren(p) => {
+                links.push(cur);
+                cur = &p.expr;
+            }
+            _ => return (links, cur),
+        }
+    }
+}
+
+/// The attributes of a chain link.
+fn link_attrs(link: &Expr) -> &[syn::Attribute] {
+    match link {
+        Expr::MethodCall(m) => &m.attrs,
+        Expr::Try(t) => &t.attrs,
+        Expr::Paren(p) => &p.attrs,
+        _ => &[],
+    }
+}
+
+/// The type named first in a turbofish, `::<Config>`.
+fn turbofish_type(args: Option<&syn::AngleBracketedGenericArguments>) -> Option<String> {
+    args.and_then(|a| a.args.first()).and_then(|g| match g {
+        syn::GenericArgument::Type(t) => type_name(t),
+        _ => None,
+    })
 }
 
 /// The literal an `unwrap_or("x")` / `unwrap_or_else(|_| "x".into())` in a call chain falls
@@ -793,12 +972,14 @@ fn classify(steps: &[String], option: bool) -> Kind {
     Kind::Optional
 }
 
-fn peel(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => peel(&p.expr),
-        Expr::Reference(r) => peel(&r.expr),
-        Expr::Group(g) => peel(&g.expr),
-        _ => e,
+fn peel(mut e: &Expr) -> &Expr {
+    loop {
+        e = match e {
+            Expr::Paren(p) => &p.expr,
+            Expr::Reference(r) => &r.expr,
+            Expr::Group(g) => &g.expr,
+            _ => return e,
+        };
     }
 }
 

@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use envlint_core::project::{
-    lint_project, EnvFile, GitFacts, PackageJson, Project, Role, SourceFile,
+    lint_project, EnvFile, GitFacts, PackageJson, Project, Role, SourceFile, MAX_SOURCE_BYTES,
 };
 use envlint_core::{lint_env_file, Diagnostic, Settings};
 use envlint_dotenv::{Document, Source};
 use envlint_scan::Language;
 
-use crate::fs::io_reason;
+use crate::fs::{io_reason, not_regular, Kind};
 use crate::Workspace;
 
 /// How `check` reads.
@@ -95,19 +95,73 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync)
 /// The git rules: without one of them on, git is not asked.
 const GIT_RULES: [&str; 3] = ["env-not-ignored", "env-tracked", "example-ignored"];
 
-impl Workspace {
-    /// Reads an env file (as given), refusing one too large to be one (documents use
-    /// 32-bit offsets); `shared`: see [`CheckOptions::share_large_files`].
-    pub(crate) fn read_env_file(&self, path: &Path, shared: bool) -> Result<Source, String> {
-        let at = self.resolve(path);
-        let failure = |e: &std::io::Error| format!("{}: {}", self.display(path), io_reason(e));
-        let len = self.fs.metadata(&at).map_err(|e| failure(&e))?.len;
-        if len > Document::MAX_LEN as u64 {
-            return Err(format!(
-                "{}: {len} bytes is larger than an env file can be here (4 GiB); not checked",
-                self.display(path)
-            ));
+/// Env files larger than this are not read, by any command: `check` skips them with a note,
+/// the commands that edit or print a file refuse them. An env file is hand-written
+/// configuration: tens of kilobytes is large, and a file of 64 MiB is a dump or an
+/// attack. Below the limit, every output format keeps to the budget of
+/// `scripts/bench-hostile.sh` (a 50 MB file with 470,000 findings: under 5 s and 500 MB);
+/// above it, memory grows with the file (the line table and the findings), so a 2 GiB
+/// file is refused before a byte of it is read. See docs/performance.md.
+pub const MAX_ENV_BYTES: u64 = 64 << 20;
+
+/// Why an env file was not read (the message is one line, ready to show).
+#[derive(Debug)]
+pub(crate) enum NotRead {
+    /// Larger than [`MAX_ENV_BYTES`]: skipped (`check`) or refused (the other commands).
+    TooLarge(String),
+    /// Not a regular file, a link pointing outside the project, an I/O error.
+    Failed(String),
+}
+
+impl From<NotRead> for String {
+    fn from(why: NotRead) -> String {
+        match why {
+            NotRead::TooLarge(message) | NotRead::Failed(message) => message,
         }
+    }
+}
+
+/// `n` bytes in whole MiB, rounded up (so that a file over a limit never reads as the limit).
+fn mib(n: u64) -> u64 {
+    n.div_ceil(1 << 20)
+}
+
+impl Workspace {
+    /// Reads an env file (as given), refusing what is not one: a FIFO, socket, device or
+    /// folder (never opened in a way that could block), a link pointing outside the project
+    /// ([`Workspace::link_refusal`]), a file over [`MAX_ENV_BYTES`] (not opened either);
+    /// `shared`: see [`CheckOptions::share_large_files`].
+    pub(crate) fn read_env_file(&self, path: &Path, shared: bool) -> Result<Source, String> {
+        self.read_env_source(path, shared).map_err(String::from)
+    }
+
+    /// [`Workspace::read_env_file`], telling a file too large from one that cannot be read.
+    pub(crate) fn read_env_source(&self, path: &Path, shared: bool) -> Result<Source, NotRead> {
+        let at = self.resolve(path);
+        let failure = |e: &std::io::Error| {
+            NotRead::Failed(format!("{}: {}", self.display(path), io_reason(e)))
+        };
+        let link = self.fs.symlink_metadata(&at).map_err(|e| failure(&e))?;
+        if link.kind == Kind::Symlink {
+            if let Some(why) = self.link_refusal(path) {
+                return Err(NotRead::Failed(why));
+            }
+        }
+        let meta = self.fs.metadata(&at).map_err(|e| failure(&e))?;
+        if meta.kind != Kind::File {
+            return Err(failure(&not_regular(meta.kind)));
+        }
+        let len = meta.len;
+        if len > MAX_ENV_BYTES {
+            return Err(NotRead::TooLarge(format!(
+                "{}: {} MiB is larger than the {} MiB envlint checks; not checked",
+                self.display(path),
+                mib(len),
+                MAX_ENV_BYTES >> 20
+            )));
+        }
+        // Documents use 32-bit offsets (unreachable below the limit above).
+        debug_assert!(MAX_ENV_BYTES <= Document::MAX_LEN as u64);
         if shared {
             self.fs.read_shared(&at).map_err(|e| failure(&e))
         } else {
@@ -136,11 +190,11 @@ impl Workspace {
     pub(crate) fn env_file(&self, path: &Path, doc: Document) -> EnvFile {
         let name = path
             .file_name()
-            .and_then(|n| n.to_str())
+            .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         EnvFile {
             path: self.display(path),
-            role: Role::of(name),
+            role: Role::of(&name),
             doc,
         }
     }
@@ -202,14 +256,14 @@ impl Workspace {
 
     /// The project the rules see: `env_files`, the `git` facts, and the source files under
     /// `paths` (scanned for credentials too when `secrets`). Also returns how many source
-    /// files were found.
+    /// files were found, and which were too large to read.
     pub(crate) fn build_project(
         &self,
         paths: &[PathBuf],
         env_files: Vec<EnvFile>,
         git: Option<GitFacts>,
         secrets: bool,
-    ) -> (Project, usize) {
+    ) -> (Project, SourceCount) {
         let mut project = Project::default();
         project.packages = self.packages(&env_files);
         project.env_files = env_files;
@@ -223,47 +277,66 @@ impl Workspace {
             false,
             &self.excludes,
         ) else {
-            return (project, 0);
+            return (project, SourceCount::default());
         };
         let scanned = par_map(&files, |(path, language)| {
             self.scan_project_source(path, *language, secrets)
         });
         project.source_paths = files.iter().map(|(p, _)| self.display(p)).collect();
-        project.sources = scanned.into_iter().flatten().collect();
-        (project, files.len())
+        let mut count = SourceCount {
+            found: files.len(),
+            too_large: Vec::new(),
+        };
+        for ((path, _), scanned) in files.iter().zip(scanned) {
+            match scanned {
+                Ok(Some(source)) => project.sources.push(source),
+                Ok(None) => {}
+                Err(TooLarge) => count.too_large.push(self.display(path)),
+            }
+        }
+        (project, count)
     }
 
     /// Reads and scans one source file for the project rules (see [`SourceFile::scan`]);
-    /// files too large to be hand-written code are left out.
+    /// files over [`MAX_SOURCE_BYTES`] (generated code, not hand-written) are not read.
     fn scan_project_source(
         &self,
         path: &Path,
         language: Language,
         secrets: bool,
-    ) -> Option<SourceFile> {
+    ) -> Result<Option<SourceFile>, TooLarge> {
         let at = self.resolve(path);
-        if self.fs.metadata(&at).ok()?.len > envlint_core::project::MAX_SOURCE_BYTES {
-            return None;
+        let Ok(meta) = self.fs.metadata(&at) else {
+            return Ok(None);
+        };
+        if meta.len > MAX_SOURCE_BYTES {
+            return Err(TooLarge);
         }
-        let bytes = self.fs.read(&at).ok()?;
-        SourceFile::scan(&self.display(path), language, &bytes, secrets)
+        let Ok(bytes) = self.fs.read(&at) else {
+            return Ok(None);
+        };
+        Ok(SourceFile::scan(
+            &self.display(path),
+            language,
+            &bytes,
+            secrets,
+        ))
     }
 
     /// Runs the project rules over the sources under `paths` and `env_files`: returns the
-    /// env files back, the findings by path, how many source files were found, and git's
-    /// repository when it was asked.
+    /// env files back, the findings by path, and the source files found.
     fn project_findings(
         &self,
         paths: &[PathBuf],
         env_files: Vec<EnvFile>,
         notes: &mut Vec<String>,
-    ) -> (Vec<EnvFile>, BTreeMap<String, Vec<Diagnostic>>, usize) {
+    ) -> (Vec<EnvFile>, BTreeMap<String, Vec<Diagnostic>>, SourceCount) {
         let mut by_path: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let on = envlint_core::rules()
             .iter()
             .any(|r| r.is_project() && self.settings.is_enabled(r.id));
         if !on {
-            return (env_files, by_path, 0);
+            return (env_files, by_path, SourceCount::default());
         }
         let git = self
             .git_facts(paths, &env_files, notes)
@@ -278,18 +351,21 @@ impl Workspace {
 
     /// Checks the env files and the project under `paths` (as given).
     pub fn check(&self, paths: &[PathBuf], options: &CheckOptions) -> Result<CheckReport, String> {
-        let (files, walk_errors) = self.env_files(paths)?;
+        let found = self.env_files(paths)?;
+        let files = found.files;
         let mut report = CheckReport {
             file_count: files.len(),
-            errors: walk_errors
+            errors: found
+                .errors
                 .iter()
                 .map(|e| format!("{}: {}", e.path.display(), e.message))
                 .collect(),
+            notes: found.notes,
             ..CheckReport::default()
         };
         let settings: &Settings = &self.settings;
         let linted = par_map(&files, |path| {
-            self.read_env_file(path, options.share_large_files)
+            self.read_env_source(path, options.share_large_files)
                 .map(|bytes| {
                     let r = lint_env_file(bytes, settings);
                     (r.doc, r.diagnostics)
@@ -297,18 +373,26 @@ impl Workspace {
         });
         let mut env_files = Vec::new();
         let mut lint_diags = Vec::new();
+        let mut skipped = Vec::new();
         for (path, result) in files.iter().zip(linted) {
             match result {
                 Ok((doc, diagnostics)) => {
                     env_files.push(self.env_file(path, doc));
                     lint_diags.push(diagnostics);
                 }
-                Err(e) => report.errors.push(e),
+                Err(NotRead::TooLarge(note)) => skipped.push(note),
+                Err(NotRead::Failed(e)) => report.errors.push(e),
             }
         }
         let (env_files, mut by_path, sources) =
             self.project_findings(paths, env_files, &mut report.notes);
-        report.file_count += sources;
+        // Files skipped for their size were not looked at.
+        report.file_count += sources.found;
+        report.file_count -= skipped.len() + sources.too_large.len();
+        if let Some(summary) = skipped_summary(skipped.len(), &sources.too_large) {
+            report.notes.extend(skipped);
+            report.notes.push(summary);
+        }
         for (file, mut diagnostics) in env_files.into_iter().zip(lint_diags) {
             if let Some(more) = by_path.remove(&file.path) {
                 diagnostics.extend(more);
@@ -337,6 +421,53 @@ impl Workspace {
     pub fn silences(&self, path: &str, rule: &str) -> bool {
         self.per_file.silences(path, rule)
     }
+}
+
+/// How many source files a project has, and which of them (as shown) were not read for
+/// their size.
+#[derive(Debug, Default)]
+pub(crate) struct SourceCount {
+    pub(crate) found: usize,
+    pub(crate) too_large: Vec<String>,
+}
+
+/// A source file over [`MAX_SOURCE_BYTES`].
+#[derive(Debug)]
+pub(crate) struct TooLarge;
+
+/// The note that sums up what a run did not check for its size (`None`: nothing), after the
+/// notes of the env files themselves.
+fn skipped_summary(env_files: usize, sources: &[String]) -> Option<String> {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let env = (env_files > 0).then(|| {
+        format!(
+            "{} larger than {} MiB (see above)",
+            plural(env_files, "env file"),
+            MAX_ENV_BYTES >> 20
+        )
+    });
+    let code = (!sources.is_empty()).then(|| {
+        let mut names = sources
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if sources.len() > 5 {
+            names.push_str(", …");
+        }
+        format!(
+            "{} larger than {} MiB (generated code): {names}",
+            plural(sources.len(), "source file"),
+            MAX_SOURCE_BYTES >> 20
+        )
+    });
+    let what = match (env, code) {
+        (None, None) => return None,
+        (Some(one), None) | (None, Some(one)) => one,
+        (Some(env), Some(code)) => format!("{env}, and {code}"),
+    };
+    Some(format!("not checked: {what}"))
 }
 
 /// Parse options for env files whose values must not depend on the process environment.

@@ -107,12 +107,18 @@ pub struct Repo {
 impl Repo {
     /// The repository containing `start` (absolute), if any.
     pub fn discover(fs: Arc<dyn FileSystem>, start: &Path) -> Option<Repo> {
-        let start = fs.canonicalize(start).ok()?;
-        let mut dir = if fs.is_dir(&start) {
-            Some(start.as_path())
+        // The folder holding a file, not its link's target's: a `.env` linked to a file
+        // elsewhere is still in this repository.
+        let start = if fs.is_dir(start) {
+            fs.canonicalize(start).ok()?
         } else {
-            start.parent()
+            let parent = match start.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            fs.canonicalize(parent).ok()?
         };
+        let mut dir = Some(start.as_path());
         while let Some(d) = dir {
             let dot_git = d.join(".git");
             if let Some(git_dir) = git_dir(fs.as_ref(), &dot_git) {
@@ -227,6 +233,16 @@ fn matcher(fs: &dyn FileSystem, root: &Path, file: &Path) -> Option<Gitignore> {
         let _ = b.add_line(Some(file.to_path_buf()), line);
     }
     b.build().ok().filter(|g| !g.is_empty())
+}
+
+/// The working tree root of the repository holding the folder `start` (absolute), found
+/// by its `.git` alone (the index is not read), canonical.
+pub(crate) fn worktree_root(fs: &dyn FileSystem, start: &Path) -> Option<PathBuf> {
+    let start = fs.canonicalize(start).ok()?;
+    start
+        .ancestors()
+        .find(|d| git_dir(fs, &d.join(".git")).is_some())
+        .map(Path::to_path_buf)
 }
 
 /// `.git` as a folder, or a file `gitdir: …` (worktrees, submodules).

@@ -14,7 +14,15 @@
 //! Paths: a [`Workspace`] has a base folder (absolute). Paths the caller gives are relative
 //! to it (or absolute); every path in results is the same path as given, `/`-separated,
 //! with the base stripped when a path lies below it. The CLI uses the current folder as
-//! the base, so it shows paths relative to where the user stands.
+//! the base, so it shows paths relative to where the user stands. A name that is not UTF-8
+//! is shown in its lossy form (`\u{FFFD}` for the bytes that are not), and the workspace
+//! remembers the real path behind it: [`Workspace::resolve`] and [`Workspace::read`] of a
+//! path from the results reach the real file.
+//!
+//! Symbolic links: an env file that is a link is read only when it points inside the
+//! project (below the base folder, or in the git repository that holds the link); one that
+//! points elsewhere is not read, and a note (or, for a file named explicitly, an error)
+//! says so. Nothing here writes, through links or otherwise.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -40,13 +48,15 @@ mod mapped;
 mod plan;
 mod refs;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use envlint_core::Settings;
 
-pub use check::{CheckOptions, CheckReport, CheckedFile, Content};
-pub use discover::{is_env_file_name, PathError};
+pub use check::{CheckOptions, CheckReport, CheckedFile, Content, MAX_ENV_BYTES};
+pub use discover::{is_env_file_name, EnvFiles, PathError};
 pub use fs::{io_reason, FileSystem, MemoryFs, OsFs, Overlay};
 pub use git::{FakeGit, Git, Repo};
 pub use plan::{list, ExamplePlan, FileEdit, FixPlan, FixedFile, InitOptions, InitPlan, ToFill};
@@ -86,6 +96,12 @@ pub struct Workspace {
     settings: Settings,
     excludes: ignore::overrides::Override,
     per_file: config::PerFile,
+    /// Paths whose names are not UTF-8: the lossy form shown in results, and the real path
+    /// (absolute) to read and write.
+    lossy: Mutex<HashMap<String, PathBuf>>,
+    /// Whether `lossy` holds anything (read without the lock: `resolve` runs on every file,
+    /// from every thread).
+    any_lossy: AtomicBool,
 }
 
 impl Workspace {
@@ -114,6 +130,8 @@ impl Workspace {
             settings,
             excludes,
             per_file,
+            lossy: Mutex::default(),
+            any_lossy: AtomicBool::new(false),
         })
     }
 
@@ -131,6 +149,8 @@ impl Workspace {
             settings,
             excludes: ignore::overrides::Override::empty(),
             per_file,
+            lossy: Mutex::default(),
+            any_lossy: AtomicBool::new(false),
         }
     }
 
@@ -161,16 +181,40 @@ impl Workspace {
         &self.base
     }
 
-    /// Where a project path (or a path as given) is on the file system.
+    /// Where a project path (or a path as given) is on the file system. A path shown in
+    /// results for a name that is not UTF-8 resolves to the real file.
     pub fn resolve(&self, path: impl AsRef<Path>) -> PathBuf {
+        let path = path.as_ref();
+        if !self.any_lossy.load(Ordering::Acquire) {
+            return self.base.join(path);
+        }
+        if let Some(shown) = path.to_str() {
+            let lossy = self.lossy.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(real) = lossy.get(shown) {
+                return real.clone();
+            }
+        }
         self.base.join(path)
     }
 
-    /// A path as results show it: relative to the base when below it, `/`-separated.
+    /// A path as results show it: relative to the base when below it, `/`-separated; a name
+    /// that is not UTF-8 in its lossy form (remembered: [`Workspace::resolve`] of the
+    /// result is the real path).
     pub fn display(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.base).unwrap_or(path);
-        let s = rel.to_string_lossy().replace('\\', "/");
-        s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+        let s = match rel.to_str() {
+            Some(s) => s.replace('\\', "/"),
+            None => rel.to_string_lossy().replace('\\', "/"),
+        };
+        let s = s.strip_prefix("./").map(str::to_owned).unwrap_or(s);
+        if rel.to_str().is_none() {
+            self.lossy
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(s.clone(), self.base.join(path));
+            self.any_lossy.store(true, Ordering::Release);
+        }
+        s
     }
 
     /// Reads a project file as shown in results (a related location's file, a source file
@@ -180,9 +224,67 @@ impl Workspace {
     }
 
     /// The env files under `paths` (`.env`, `.env.*`, `*.env`; named files whatever their
-    /// name), sorted, and the problems met while walking.
-    pub fn env_files(&self, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathError>), String> {
-        discover::env_files(self.fs.as_ref(), &self.base, paths, &self.excludes)
+    /// name), sorted; the problems met while walking; the links not followed, as notes.
+    ///
+    /// A walk lists the symbolic links named like env files: one that points at a file
+    /// inside the project (see [`Workspace::link_refusal`]) is an env file, shown by the
+    /// link's path; one that points elsewhere, or nowhere, is left out with a note.
+    pub fn env_files(&self, paths: &[PathBuf]) -> Result<EnvFiles, String> {
+        let (mut found, links) =
+            discover::env_files(self.fs.as_ref(), &self.base, paths, &self.excludes)?;
+        if links.is_empty() {
+            return Ok(found);
+        }
+        for link in links {
+            match self.link_refusal(&link) {
+                Some(note) => found.notes.push(note),
+                // A link to a folder is not followed, as walks follow none.
+                None if self.fs.is_dir(&self.resolve(&link)) => {}
+                None => found.files.push(link),
+            }
+        }
+        found.files.sort();
+        found.files.dedup();
+        Ok(found)
+    }
+
+    /// Why the symbolic link at `path` (as given) is not read, if it is not: its target
+    /// must exist and lie inside the project, that is below the base folder or inside the
+    /// git repository that holds the link. Reading a link that points elsewhere (`.env ->
+    /// /etc/…`, `-> ~/.aws/credentials`) would make a repository's findings, and `parse`'s
+    /// values, come from files the repository does not hold.
+    pub fn link_refusal(&self, path: &Path) -> Option<String> {
+        let at = fs::normalize(&self.resolve(path));
+        let shown = self.display(path);
+        let target = self
+            .fs
+            .read_link(&at)
+            .map_or_else(|_| "?".to_owned(), |t| t.to_string_lossy().into_owned());
+        let Ok(real) = self.fs.canonicalize(&at) else {
+            return Some(format!(
+                "{shown} -> {target}: the link's target does not exist; not checked"
+            ));
+        };
+        let repo = at
+            .parent()
+            .and_then(|dir| git::worktree_root(self.fs.as_ref(), dir));
+        let given = match &self.git {
+            GitSource::Given(git) => Some(git.root().to_path_buf()),
+            _ => None,
+        };
+        let inside = [self.fs.canonicalize(&self.base).ok(), repo, given]
+            .into_iter()
+            .flatten()
+            .any(|root| real.starts_with(root));
+        (!inside).then(|| format!("{shown} -> {target}: points outside the project; not checked"))
+    }
+
+    /// Reads an env file (as given) as every command does: a regular file (a FIFO, socket,
+    /// device or folder is refused, never opened in a way that could block), through a link
+    /// only when it points inside the project, not larger than an env file can be. Errors
+    /// are one line, ready to show (`.env: not a regular file (a FIFO); not read`).
+    pub fn read_env(&self, path: &Path) -> Result<Vec<u8>, String> {
+        self.read_env_file(path, false).map(check::into_vec)
     }
 
     /// The repository above `start` (as given), as configured.

@@ -18,9 +18,10 @@
 //!   frames, which mask values in a copy of the text (a read buffer is reused for that;
 //!   a mapping would be copied, costing again what it saved);
 //! - a mapping whose length is the length just read from the open file (anything else, or a
-//!   mapping the system refuses, falls back to reading).
+//!   mapping the system refuses, falls back to reading);
+//! - a file opened as [`crate::fs::open_regular`] opens it: FIFOs, sockets and devices are
+//!   refused before a byte is read (a FIFO would block, a device has no length to map).
 
-use std::fs::File;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -29,13 +30,13 @@ use envlint_dotenv::Source;
 /// Files smaller than this are read, not mapped.
 pub(crate) const MIN_LEN: u64 = 1 << 20;
 
-/// The bytes of the file at `path`: mapped when it is a regular file of [`MIN_LEN`] bytes or
-/// more, read otherwise.
+/// The bytes of the regular file at `path`: mapped when it has [`MIN_LEN`] bytes or more,
+/// read otherwise. Anything but a regular file is refused unread (see
+/// [`crate::fs::open_regular`]).
 pub(crate) fn read(path: &Path) -> std::io::Result<Source> {
-    let mut file = File::open(path)?;
-    let meta = file.metadata()?;
+    let (mut file, meta) = crate::fs::open_regular(path)?;
     let len = meta.len();
-    if meta.is_file() && len >= MIN_LEN {
+    if len >= MIN_LEN {
         // SAFETY: the mapping is private and read-only, and lives inside the returned
         // `Source`, so it outlives every slice of it. What the compiler cannot check, that
         // no one changes or shortens the file while it is mapped, is the risk taken on in the
@@ -83,10 +84,13 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn files_that_are_not_regular_are_read() {
-        // A device has no length to map; it is read like a small file.
-        let s = read(Path::new("/dev/null")).unwrap();
-        assert_eq!(bytes_of(&s), (&b""[..], false));
+    fn files_that_are_not_regular_are_refused() {
+        // A device is neither mapped nor read: `/dev/zero` would never end.
+        let e = read(Path::new("/dev/null")).unwrap_err();
+        assert_eq!(
+            crate::fs::io_reason(&e),
+            "not a regular file (a character device); not read"
+        );
     }
 
     #[test]

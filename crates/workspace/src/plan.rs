@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use envlint_core::example::{plan_examples, ExampleOptions, ExampleUpdate};
-use envlint_core::fix::fix_env_file;
+use envlint_core::fix::{fix_env_file, DroppedFix};
 use envlint_core::project::lint_project;
 use envlint_core::{Applicability, Diagnostic, ProjectEdit};
 use envlint_dotenv::Document;
@@ -58,6 +58,9 @@ pub struct FixedFile {
     /// The file after its own fixes, before project fixes (kept when findings remain: their
     /// spans point into it).
     pub output: Option<Vec<u8>>,
+    /// Its fixes not applied because dotenvy would have read the result otherwise than
+    /// they promise (lines in `output`, or in the file when it does not change).
+    pub dropped: Vec<DroppedFix>,
 }
 
 /// What `fix` would change.
@@ -134,9 +137,12 @@ impl Workspace {
     /// added to the existing examples, env files added to `.gitignore`, examples no longer
     /// ignored.
     pub fn plan_fix(&self, paths: &[PathBuf], level: Applicability) -> Result<FixPlan, String> {
-        let (files, _) = self.env_files(paths)?;
-        let mut plan = FixPlan::default();
-        for path in &files {
+        let found = self.env_files(paths)?;
+        let mut plan = FixPlan {
+            notes: found.notes,
+            ..FixPlan::default()
+        };
+        for path in &found.files {
             let shown = self.display(path);
             let original = match self.read_env_file(path, false) {
                 Ok(b) => crate::check::into_vec(b),
@@ -156,6 +162,7 @@ impl Workspace {
                 fixes,
                 output: (!outcome.remaining.is_empty()).then(|| outcome.output.clone()),
                 remaining: outcome.remaining,
+                dropped: outcome.dropped,
             });
             plan.edits.push(FileEdit {
                 path: shown,
@@ -259,7 +266,7 @@ impl Workspace {
     /// needs, created or completed.
     pub fn plan_example(&self, dir: &Path, options: ExampleOptions) -> Result<ExamplePlan, String> {
         let paths = vec![dir.to_path_buf()];
-        let (files, _) = self.env_files(&paths)?;
+        let files = self.env_files(&paths)?.files;
         let (env_files, mut errors) = self.load_env_files(&files);
         let (project, _) = self.build_project(&paths, env_files, None, false);
         // Code whose missing-in-example findings the configuration silences is not
@@ -367,8 +374,23 @@ impl Workspace {
         let grants = |w: &IgnoreWish, new_text: &str| {
             repo.is_ignored_with(&w.rel, Some(("", new_text))) == w.ignore
         };
-        let mut wanted: Vec<&IgnoreWish> = wishes.iter().collect();
         let mut refused = Vec::new();
+        // A name that is not UTF-8 (shown in its lossy form) or holds a line break cannot be
+        // written as a line of `.gitignore` that matches it.
+        let mut wanted: Vec<&IgnoreWish> = Vec::new();
+        for w in wishes {
+            let real = self.resolve(&w.shown);
+            let name = real.file_name().map(|n| n.to_str());
+            if matches!(name, Some(Some(n)) if !n.contains(['\n', '\r'])) {
+                wanted.push(w);
+            } else {
+                refused.push(format!(
+                    "{}: a .gitignore line cannot name this file (its name {}); add a pattern that matches it by hand",
+                    w.shown,
+                    if matches!(name, Some(None)) { "is not UTF-8" } else { "holds a line break" }
+                ));
+            }
+        }
         let mut new_text = build(&wanted);
         for _ in 0..2 {
             let (ok, bad): (Vec<&IgnoreWish>, Vec<&IgnoreWish>) =

@@ -178,14 +178,30 @@ fn rejection(doc: &Document, e: &ParseError, rule: &'static str) -> Diagnostic {
 fn rejection_fix(doc: &Document, e: &ParseError) -> Option<Fix> {
     let src = doc.to_bytes();
     match e.kind {
-        ErrorKind::KeyWithoutValue => Some(Fix::unsafe_(
-            "Add `=` (an empty value)",
-            vec![TextEdit::insert(e.at.end as usize, "=")],
-        )),
-        ErrorKind::TrailingWhitespaceAtEof => Some(Fix::safe(
-            "Remove the trailing whitespace",
-            vec![TextEdit::delete(e.at.range())],
-        )),
+        ErrorKind::KeyWithoutValue => Some(
+            Fix::unsafe_(
+                "Add `=` (an empty value)",
+                vec![TextEdit::insert(e.at.end as usize, "=")],
+            )
+            .loading(""),
+        ),
+        ErrorKind::TrailingWhitespaceAtEof => {
+            let fix = Fix::safe(
+                "Remove the trailing whitespace",
+                vec![TextEdit::delete(e.at.range())],
+            );
+            // What the line loads without the whitespace is what dotenvy reads of it as an
+            // ordinary line (the other loaders trim it), with the lines before it for the
+            // `$` references they define. A line rejected for more than its end loads
+            // nothing either way.
+            let mut text = src[..e.at.start as usize].to_vec();
+            text.push(b'\n');
+            let fixed = Document::parse(text, &envlint_dotenv::ParseOptions::isolated());
+            Some(match fixed.lines().last().map(|l| &l.kind) {
+                Some(LineKind::Entry(entry)) => fix.loading(entry.value(&fixed)),
+                _ => fix,
+            })
+        }
         ErrorKind::UnquotedWhitespace => {
             // The value as the other loaders read it: from after `=` to the end (or comment).
             let line = &src[e.line.range()];
@@ -201,13 +217,16 @@ fn rejection_fix(doc: &Document, e: &ParseError) -> Option<Fix> {
                 return None;
             }
             let start = e.line.start as usize + eq + 1 + lead;
-            Some(Fix::safe(
-                "Put the value in double quotes",
-                vec![
-                    TextEdit::insert(start, "\""),
-                    TextEdit::insert(start + value.len(), "\""),
-                ],
-            ))
+            Some(
+                Fix::safe(
+                    "Put the value in double quotes",
+                    vec![
+                        TextEdit::insert(start, "\""),
+                        TextEdit::insert(start + value.len(), "\""),
+                    ],
+                )
+                .loading(value),
+            )
         }
         _ => None,
     }

@@ -14,6 +14,7 @@ use envlint_dotenv::{Document, LineKind};
 
 use super::{FileEdit, IgnoreWish};
 use crate::check::{into_vec, isolated};
+use crate::fs::Kind;
 use crate::Workspace;
 
 /// What `init` may do.
@@ -60,12 +61,14 @@ pub struct InitPlan {
     pub to_fill: Vec<ToFill>,
 }
 
-/// The example file in `dir` that `init` copies: `.env.example` first, then its kin.
+/// The example file in `dir` that `init` copies: `.env.example` first, then its kin. A
+/// FIFO or a link counts as there (reading it says why it is refused); a folder does not.
 fn example_in(ws: &Workspace, dir: &Path) -> Option<PathBuf> {
-    EXAMPLE_NAMES
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| ws.fs.is_file(&ws.resolve(p)))
+    EXAMPLE_NAMES.iter().map(|n| dir.join(n)).find(|p| {
+        ws.fs
+            .symlink_metadata(&ws.resolve(p))
+            .is_ok_and(|m| m.kind != Kind::Dir)
+    })
 }
 
 fn first_error_line(doc: &Document) -> Option<usize> {
@@ -199,7 +202,9 @@ impl Workspace {
         let mut plan = InitPlan {
             env_file: shown.clone(),
             example: example_shown,
-            created: self.fs.metadata(&self.resolve(&target)).is_err(),
+            // A link counts as there, even a broken one: it is read (or refused), never
+            // replaced by a new file.
+            created: self.fs.symlink_metadata(&self.resolve(&target)).is_err(),
             ..InitPlan::default()
         };
         // The env file as it will be (to tell the newcomer what is left to fill in).
@@ -278,7 +283,7 @@ impl Workspace {
         let paths = vec![dir.to_path_buf()];
         let below: Vec<String> = self
             .env_files(&paths)
-            .map(|(files, _)| files)
+            .map(|found| found.files)
             .unwrap_or_default()
             .iter()
             .filter(|p| {
