@@ -400,3 +400,34 @@ fn names_that_are_not_utf8_are_shown_lossy_and_read_for_real() {
         refs.stdout
     );
 }
+
+/// Source files that hit a scanner limit (nesting deeper than syn may recurse, error
+/// recovery the parser takes seconds over) are read by a simpler search, and `check` says
+/// so, per file: the reads they hold may be fewer than the code has.
+#[test]
+fn sources_read_only_in_part_are_named_in_a_note() {
+    let deep = format!(
+        "fn main() {{ let _ = {}std::env::var(\"DEEP\"){}; }}\n",
+        "(".repeat(7_000),
+        ")".repeat(7_000)
+    );
+    let slow = format!("import os\nos.environ[\"SLOW\"]\n{}\n", "-:".repeat(3_000));
+    let dir = repo(&[
+        (".env.example", b"DEEP=\nSLOW=\n"),
+        ("main.rs", deep.as_bytes()),
+        ("app.py", slow.as_bytes()),
+    ]);
+    let r = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "No problems in 3 files.\n"),
+        "{}",
+        r.stderr
+    );
+    for note in [
+        "note: main.rs: file too deeply nested",
+        "note: app.py: parsing these",
+    ] {
+        assert!(r.stderr.contains(note), "{note:?} in {}", r.stderr);
+    }
+}

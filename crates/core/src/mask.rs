@@ -177,10 +177,13 @@ pub fn display_parts(
 pub fn display_source(mut bytes: Vec<u8>, show_values: bool) -> Vec<u8> {
     // The credentials are found in the text as written (as `hardcoded-secret` finds them),
     // before control characters are replaced: a credential holding one is still masked.
+    // Invalid UTF-8 first becomes `?` byte for byte, so the offsets of the hits are offsets
+    // into `bytes` (a lossy conversion would make each invalid byte three).
+    replace_invalid_utf8(&mut bytes);
     let hits = if show_values {
         Vec::new()
     } else {
-        crate::secret::scan_text(&String::from_utf8_lossy(&bytes))
+        crate::secret::scan_text(std::str::from_utf8(&bytes).unwrap_or_default())
     };
     sanitize(&mut bytes);
     for hit in hits {
@@ -205,6 +208,16 @@ fn gallop<T>(items: &[T], before: impl Fn(&T) -> bool) -> usize {
 
 /// Invalid UTF-8 and control characters (but tab and line breaks) become `?`.
 fn sanitize(out: &mut [u8]) {
+    replace_invalid_utf8(out);
+    for b in out.iter_mut() {
+        if (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0x7f {
+            *b = b'?';
+        }
+    }
+}
+
+/// Every byte of an invalid UTF-8 sequence becomes `?`: the text keeps its length.
+fn replace_invalid_utf8(out: &mut [u8]) {
     let mut i = 0;
     while i < out.len() {
         match std::str::from_utf8(&out[i..]) {
@@ -215,11 +228,6 @@ fn sanitize(out: &mut [u8]) {
                 out[bad..bad + len].fill(b'?');
                 i = bad + len;
             }
-        }
-    }
-    for b in out.iter_mut() {
-        if (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0x7f {
-            *b = b'?';
         }
     }
 }
@@ -253,6 +261,78 @@ fn mask(out: &mut [u8], range: Range<usize>, keep: &[Span]) {
     }
 }
 
+/// The parts of an `envlint:` directive at `at` in the comment `text` (which starts at
+/// `base` in the file) that stay readable: `envlint:`, the command word and the rule ids in
+/// brackets with their punctuation, each only while it has the shape of a command or a
+/// rule id (lowercase words joined by `-`). Anything else inside the directive, a pasted
+/// token among the rule ids say, is masked with the rest of the comment.
+fn directive_spans(text: &[u8], at: usize, base: usize) -> Vec<Span> {
+    let span = |start: usize, end: usize| Span {
+        start: (base + start) as u32,
+        end: (base + end) as u32,
+    };
+    let is_id = |word: &[u8]| {
+        !word.is_empty()
+            && word.len() <= 40
+            && word
+                .iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !looks_like_token(word)
+            && std::str::from_utf8(word).is_ok_and(|w| !crate::text::credential_like(w))
+    };
+    let blanks = |from: usize| {
+        from + text[from..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count()
+    };
+    let mut keep = Vec::new();
+    let mut end = blanks(at + "envlint:".len());
+    keep.push(span(at, end));
+    let word_end = end
+        + text[end..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .count();
+    if !is_id(&text[end..word_end]) {
+        return keep;
+    }
+    keep.push(span(end, word_end));
+    end = word_end;
+    if text.get(end) != Some(&b'[') {
+        return keep;
+    }
+    keep.push(span(end, end + 1));
+    let close = text[end..].iter().position(|&b| b == b']').map(|p| end + p);
+    let inner_end = close.unwrap_or(text.len());
+    let mut i = end + 1;
+    // A directive names a few rules; past 64 spans the rest is masked, so that `mask`
+    // (which looks each byte up among the kept spans) stays linear on a hostile line.
+    while i < inner_end && keep.len() < 64 {
+        let sep = i + text[i..inner_end]
+            .iter()
+            .take_while(|&&b| b == b',' || b == b' ' || b == b'\t')
+            .count();
+        if sep > i {
+            keep.push(span(i, sep));
+            i = sep;
+            continue;
+        }
+        let len = text[i..inner_end]
+            .iter()
+            .take_while(|&&b| !matches!(b, b',' | b' ' | b'\t'))
+            .count();
+        if is_id(&text[i..i + len]) {
+            keep.push(span(i, i + len));
+        }
+        i += len;
+    }
+    if let (Some(close), true) = (close, i >= inner_end) {
+        keep.push(span(close, close + 1));
+    }
+    keep
+}
+
 /// A comment's text is masked (`all`: in a private file, where people paste old tokens:
 /// `# was sk-…`), or only its credential-like words (an example's documentation). Kept
 /// either way: the `#`s and blanks, the key of a commented-out assignment
@@ -276,35 +356,16 @@ fn mask_comment(out: &mut [u8], comment: Range<usize>, all: bool) {
     let eq = rest.iter().take_while(|&&b| b == b' ').count();
     let key = std::str::from_utf8(&text[body..after_key]).unwrap_or("");
     let keep_key = key_len > 0 && rest.get(eq) == Some(&b'=') && !crate::text::credential_like(key);
-    let directive = memchr::memmem::find(text, b"envlint:").map(|at| {
-        let mut end = at + "envlint:".len();
-        end += text[end..]
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count();
-        end += text[end..]
-            .iter()
-            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'-')
-            .count();
-        if text.get(end) == Some(&b'[') {
-            end = text[end..]
-                .iter()
-                .position(|&b| b == b']')
-                .map_or(text.len(), |p| end + p + 1);
-        }
-        Span {
-            start: (comment.start + at) as u32,
-            end: (comment.start + end) as u32,
-        }
-    });
+    let directive = memchr::memmem::find(text, b"envlint:")
+        .map(|at| directive_spans(text, at, comment.start))
+        .unwrap_or_default();
     let from = if keep_key {
         comment.start + after_key + eq + 1
     } else {
         comment.start + body
     };
     if keep_key || all {
-        let keep: Vec<Span> = directive.into_iter().collect();
-        mask(out, from..comment.end, &keep);
+        mask(out, from..comment.end, &directive);
         return;
     }
     // Documentation: only the words that look like credentials.

@@ -187,6 +187,9 @@ pub struct SourceFile {
     pub lines: crate::LineIndex,
     /// Credentials written in the file (see [`crate::secret::scan_text`]).
     pub secrets: Vec<crate::secret::Hit>,
+    /// Why the scan of the file's reads is partial, when a scanner limit made it so (see
+    /// `envlint_scan::Scan::limited`): `check` says it, since missing reads change findings.
+    pub limited: Option<String>,
 }
 
 impl SourceFile {
@@ -215,7 +218,10 @@ impl SourceFile {
         } else {
             envlint_scan::Scan::default()
         };
-        if scan.refs.is_empty() && scan.dynamic.is_empty() && hits.is_empty() {
+        let limited = scan
+            .limited
+            .then(|| scan.warning.clone().unwrap_or_default());
+        if scan.refs.is_empty() && scan.dynamic.is_empty() && hits.is_empty() && limited.is_none() {
             return None;
         }
         Some(SourceFile {
@@ -225,6 +231,7 @@ impl SourceFile {
             directives: crate::suppress::source_directives(text),
             lines: crate::LineIndex::new(bytes),
             secrets: hits,
+            limited,
         })
     }
 

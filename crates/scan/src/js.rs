@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree};
 
-use crate::tree::Ancestry;
+use crate::tree::{parse_bounded, text_reads, Ancestry, ParseFailure};
 use crate::{DynamicRead, Kind, Language, Reference, Scan};
 
 /// Which grammar to parse with.
@@ -40,7 +40,7 @@ thread_local! {
     static PARSERS: RefCell<HashMap<u8, Parser>> = RefCell::new(HashMap::new());
 }
 
-fn parse(dialect: Dialect, src: &str) -> Option<Tree> {
+fn parse(dialect: Dialect, src: &str) -> Result<Tree, ParseFailure> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let parser = match parsers.entry(dialect as u8) {
@@ -52,11 +52,11 @@ fn parse(dialect: Dialect, src: &str) -> Option<Tree> {
                     Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
                     Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
                 };
-                p.set_language(&lang).ok()?;
+                p.set_language(&lang).map_err(|_| ParseFailure::NoParser)?;
                 e.insert(p)
             }
         };
-        parser.parse(src, None)
+        parse_bounded(parser, src)
     })
 }
 
@@ -69,11 +69,16 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
         Dialect::JavaScript => Language::JavaScript,
         _ => Language::TypeScript,
     };
-    let Some(tree) = parse(dialect, src) else {
-        return Scan {
-            warning: Some("the parser gave up on this file".to_owned()),
-            ..Scan::default()
-        };
+    let tree = match parse(dialect, src) {
+        Ok(tree) => tree,
+        Err(failure) => {
+            return Scan {
+                refs: text_reads(src, language),
+                dynamic: Vec::new(),
+                warning: Some(failure.warning(src.len())),
+                limited: true,
+            }
+        }
     };
     let root = tree.root_node();
     let mut s = Scanner {
@@ -144,6 +149,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
         refs: s.refs,
         dynamic: s.dynamic,
         warning: None,
+        limited: false,
     };
     if root.has_error() {
         scan.warning = Some(format!(

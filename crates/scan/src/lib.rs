@@ -155,6 +155,10 @@ pub struct Scan {
     pub dynamic: Vec<DynamicRead>,
     /// Set when the file could not be parsed fully; the results are then partial.
     pub warning: Option<String>,
+    /// The file hit one of the scanner's limits (nesting depth, indentation, parse time)
+    /// and was read by a simpler search, which finds fewer reads; `warning` says which.
+    /// (A syntax error sets `warning` only: the parser recovers and reads the rest.)
+    pub limited: bool,
 }
 
 /// Scans `src`, the text of the file at `path`, in the file's language.

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser};
 
-use crate::tree::Ancestry;
+use crate::tree::{parse_bounded, text_reads, Ancestry, ParseFailure};
 use crate::{DynamicRead, Kind, Language, Reference, Scan};
 
 thread_local! {
@@ -59,16 +59,27 @@ pub fn scan(src: &str) -> Scan {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let mut p = Parser::new();
-            p.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+            p.set_language(&tree_sitter_python::LANGUAGE.into())
+                .map_err(|_| ParseFailure::NoParser)?;
             *slot = Some(p);
         }
-        slot.as_mut()?.parse(src, None)
+        let parser = slot.as_mut().ok_or(ParseFailure::NoParser)?;
+        parse_bounded(parser, src)
     });
-    let Some(tree) = tree else {
-        return Scan {
-            warning: Some("the parser gave up on this file".to_owned()),
-            ..Scan::default()
-        };
+    let tree = match tree {
+        Ok(tree) => tree,
+        Err(failure) => {
+            let warning = failure.warning(src.len());
+            return Scan {
+                refs: text_reads(src, Language::Python),
+                dynamic: Vec::new(),
+                warning: Some(match indent_warning {
+                    Some(indent) => format!("{indent}; {warning}"),
+                    None => warning,
+                }),
+                limited: true,
+            };
+        }
     };
     let root = tree.root_node();
     let mut s = Scanner {
@@ -169,6 +180,7 @@ pub fn scan(src: &str) -> Scan {
         refs: s.refs,
         dynamic: s.dynamic,
         warning: None,
+        limited: indent_warning.is_some(),
     };
     if indent_warning.is_some() {
         scan.warning = indent_warning;

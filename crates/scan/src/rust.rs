@@ -36,7 +36,8 @@ pub fn scan(src: &str) -> Scan {
     // Bound syn's recursion before calling it (see `nesting`): too deep, a token scan;
     // deeper than a small stack allows, a thread with a large one.
     let shape = nesting::measure(text.as_bytes());
-    let (mut scanner, warning) = if shape.depth > nesting::MAX_DEPTH {
+    let mut limited = shape.depth > nesting::MAX_DEPTH;
+    let (mut scanner, warning) = if limited {
         let line = text[..shape.at].matches('\n').count() + 1;
         let warning = format!(
             "file too deeply nested ({} tokens deep, {} of them brackets, at line {line}; the \
@@ -50,6 +51,7 @@ pub fn scan(src: &str) -> Scan {
         parse(text)
     } else {
         nesting::on_big_stack(|| parse(text)).unwrap_or_else(|| {
+            limited = true;
             let warning = "no thread with a stack deep enough for this file; not parsed, the \
                            reads found are those of a token scan";
             (token_scan(text), Some(warning.to_owned()))
@@ -63,6 +65,7 @@ pub fn scan(src: &str) -> Scan {
         refs: scanner.refs,
         dynamic: scanner.dynamic,
         warning,
+        limited,
     }
 }
 
@@ -561,8 +564,13 @@ impl Scanner {
             ("dotenvy::var(\"", "dotenvy::var"),
         ] {
             for (at, _) in text.match_indices(needle) {
-                if form == "std::env::var" && text[..at].ends_with("dot") {
-                    continue; // `dotenv::var(` is not std's.
+                // A whole path only: `myenv::var(` and `dotenv::var(` are not std's.
+                if text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                {
+                    continue;
                 }
                 let start = at + needle.len();
                 let Some(len) = text[start..].find('"') else {

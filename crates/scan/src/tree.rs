@@ -12,11 +12,149 @@
 //! parent of every node the cursor descends to. A parent is then one hash lookup. Nothing
 //! here recurses, so no depth of tree can exhaust the stack; the scanners' own walks over
 //! trees use explicit stacks or loops too.
+//!
+//! [`parse_bounded`] bounds the parse itself: tree-sitter's error recovery takes time in the
+//! square of some malformed inputs (4 KB of `-:` took 11 s in Python, `(:` and `+:` as long
+//! in JavaScript), so a parse gets a time budget in proportion to the file and a file that
+//! runs past it is read by [`text_reads`], a search of the text for the plainest forms.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
 
-use tree_sitter::{Node, TreeCursor};
+use tree_sitter::{Node, ParseOptions, Parser, Tree, TreeCursor};
+
+use crate::{Kind, Language, Reference};
+
+/// The time a parse may take: a floor, and per byte about ten times what real files take
+/// (4 MB/s in release builds, measured over the corpus: the largest file, 815 KB, in
+/// 0.2 s), so that only pathological inputs and debug builds come near it. A 4 MiB file,
+/// the largest scanned, gets 9 s.
+fn budget(len: usize) -> Duration {
+    Duration::from_millis(500) + Duration::from_micros(2 * len as u64)
+}
+
+/// Why a parse gave no tree.
+pub(crate) enum ParseFailure {
+    /// The grammar could not be loaded (a version mismatch: a bug).
+    NoParser,
+    /// The parse ran past its budget (what it was).
+    TooSlow(Duration),
+}
+
+/// Parses `src` with `parser`, giving up past the budget for its length.
+pub(crate) fn parse_bounded(parser: &mut Parser, src: &str) -> Result<Tree, ParseFailure> {
+    let limit = budget(src.len());
+    let began = Instant::now();
+    let mut check = |_: &tree_sitter::ParseState| {
+        if began.elapsed() > limit {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let bytes = src.as_bytes();
+    let tree = parser.parse_with_options(
+        &mut |at, _| bytes.get(at..).unwrap_or_default(),
+        None,
+        Some(ParseOptions::new().progress_callback(&mut check)),
+    );
+    match tree {
+        Some(tree) => Ok(tree),
+        None if began.elapsed() > limit => {
+            // A cancelled parse leaves state behind for a resumed one: start afresh.
+            parser.reset();
+            Err(ParseFailure::TooSlow(limit))
+        }
+        None => Err(ParseFailure::NoParser),
+    }
+}
+
+impl ParseFailure {
+    /// The warning for a file whose parse failed, read by [`text_reads`] instead.
+    pub(crate) fn warning(&self, len: usize) -> String {
+        match self {
+            ParseFailure::NoParser => {
+                "the parser could not start (please report this); reads were found by a text \
+                 search"
+                    .to_owned()
+            }
+            ParseFailure::TooSlow(limit) => format!(
+                "parsing these {len} bytes took longer than {:.1} s (malformed code the \
+                 parser recovers from slowly); reads were found by a text search",
+                limit.as_secs_f64()
+            ),
+        }
+    }
+}
+
+/// The reads of a file that could not be parsed, by a search of its text for the plainest
+/// forms: `process.env.X`, `process.env["X"]`, `import.meta.env.X` (JavaScript and
+/// TypeScript); `os.environ["X"]`, `os.environ.get("X"`, `os.getenv("X"` (Python). No
+/// defaults, aliases or schemas: it finds what it can without a tree.
+pub(crate) fn text_reads(src: &str, language: Language) -> Vec<Reference> {
+    // (text before the name, quoted name, form, kind)
+    let shapes: &[(&str, bool, &'static str, Kind)] = match language {
+        Language::Python => &[
+            ("os.environ[", true, "os.environ[]", Kind::Required),
+            ("os.environ.get(", true, "os.environ.get", Kind::Optional),
+            ("os.getenv(", true, "os.getenv", Kind::Optional),
+        ],
+        Language::JavaScript | Language::TypeScript => &[
+            ("process.env.", false, "process.env", Kind::Optional),
+            ("process.env[", true, "process.env", Kind::Optional),
+            ("import.meta.env.", false, "import.meta.env", Kind::Optional),
+            ("import.meta.env[", true, "import.meta.env", Kind::Optional),
+        ],
+        Language::Rust => &[],
+    };
+    let bytes = src.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut refs = Vec::new();
+    for &(prefix, quoted, form, kind) in shapes {
+        for at in memchr::memmem::find_iter(bytes, prefix.as_bytes()) {
+            if at > 0 && (ident(bytes[at - 1]) || bytes[at - 1] == b'.') {
+                continue; // a longer path: `xos.environ[`, `a.process.env.`
+            }
+            let mut start = at + prefix.len();
+            let quote = if quoted {
+                match bytes.get(start) {
+                    Some(&q @ (b'"' | b'\'' | b'`')) => {
+                        start += 1;
+                        Some(q)
+                    }
+                    _ => continue,
+                }
+            } else {
+                None
+            };
+            let len = bytes[start..].iter().take_while(|&&b| ident(b)).count();
+            let end = start + len;
+            if len == 0 || (quote.is_some() && bytes.get(end) != quote.as_ref()) {
+                continue;
+            }
+            let (span, close) = match quote {
+                Some(_) => (start - 1..end + 1, end + 1),
+                None => (start..end, end),
+            };
+            // `process.env.X(…)` calls a method (`hasOwnProperty`), not a read.
+            if quote.is_none() && bytes.get(close) == Some(&b'(') {
+                continue;
+            }
+            refs.push(Reference {
+                name: src[start..end].to_owned(),
+                span,
+                kind,
+                form,
+                language,
+                default: None,
+            });
+        }
+    }
+    refs.sort_by_key(|r| (r.span.start, r.span.end));
+    refs
+}
 
 /// Parents of the nodes found so far, and a cursor for the next search.
 pub(crate) struct Ancestry<'t> {
@@ -105,7 +243,7 @@ mod tests {
     use super::*;
     use tree_sitter::Parser;
 
-    fn parse(src: &str, lang: &tree_sitter::Language) -> tree_sitter::Tree {
+    fn parse(src: &str, lang: &tree_sitter::Language) -> Tree {
         let mut p = Parser::new();
         p.set_language(lang).ok();
         p.parse(src, None).unwrap_or_else(|| unreachable!("parses"))

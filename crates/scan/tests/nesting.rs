@@ -51,6 +51,7 @@ fn check(file: &str, src: &str, expect: Expect) -> Scan {
                 warning.contains("too deeply nested") || warning.contains("too long"),
                 "{file}: {warning:?}"
             );
+            assert!(s.limited, "{file}: a partial scan is marked `limited`");
             if expect == Expect::GivesUpButFindsIt {
                 assert!(names.contains(&"DEEP"), "{file}: DEEP missing in {names:?}");
             }
@@ -412,5 +413,51 @@ fn javascript_empty_names_are_not_reads() {
         let s = scan(file, src);
         let names: Vec<&str> = s.refs.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["A"], "{file}");
+    }
+}
+
+// Slow error recovery: tree-sitter takes time in the square of some malformed inputs (the
+// fuzzer's findings, `fuzz/tests/findings.rs`). The parse runs on a time budget; past it,
+// the file is read by a text search, which still finds the plain reads, and the scan says
+// it is partial (`limited`), which `check` reports as a note.
+
+#[test]
+fn a_parse_past_its_budget_falls_back_to_a_text_search() {
+    let cases = [
+        (
+            "x.py",
+            format!(
+                "import os\nos.environ[\"BEFORE\"]\n{}\nos.getenv('AFTER')\n",
+                "-:".repeat(3_000)
+            ),
+        ),
+        (
+            "x.js",
+            format!(
+                "process.env.BEFORE;\n(:{}\nprocess.env[\"AFTER\"];\n",
+                "+:".repeat(3_000)
+            ),
+        ),
+    ];
+    for (file, src) in cases {
+        let s = scan(file, &src);
+        let names: Vec<&str> = s.refs.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["BEFORE", "AFTER"], "{file}");
+        assert!(s.limited, "{file}: {:?}", s.warning);
+        let warning = s.warning.as_deref().unwrap_or_default();
+        assert!(warning.contains("text search"), "{file}: {warning:?}");
+    }
+}
+
+#[test]
+fn syntax_errors_alone_do_not_make_a_scan_partial() {
+    for (file, src) in [
+        ("x.py", "import os\nos.environ[\"A\"]\ndef (:\n"),
+        ("x.js", "process.env.A;\nfunction (\n"),
+        ("x.rs", "fn f() { std::env::var(\"A\") ; let = ; }\n"),
+    ] {
+        let s = scan(file, src);
+        assert!(s.warning.is_some(), "{file}");
+        assert!(!s.limited, "{file}: {:?}", s.warning);
     }
 }

@@ -285,11 +285,16 @@ impl Workspace {
         project.source_paths = files.iter().map(|(p, _)| self.display(p)).collect();
         let mut count = SourceCount {
             found: files.len(),
-            too_large: Vec::new(),
+            ..SourceCount::default()
         };
         for ((path, _), scanned) in files.iter().zip(scanned) {
             match scanned {
-                Ok(Some(source)) => project.sources.push(source),
+                Ok(Some(source)) => {
+                    if let Some(why) = &source.limited {
+                        count.limited.push(format!("{}: {why}", source.path));
+                    }
+                    project.sources.push(source);
+                }
                 Ok(None) => {}
                 Err(TooLarge) => count.too_large.push(self.display(path)),
             }
@@ -389,6 +394,7 @@ impl Workspace {
         // Files skipped for their size were not looked at.
         report.file_count += sources.found;
         report.file_count -= skipped.len() + sources.too_large.len();
+        report.notes.extend(sources.limited.iter().cloned());
         if let Some(summary) = skipped_summary(skipped.len(), &sources.too_large) {
             report.notes.extend(skipped);
             report.notes.push(summary);
@@ -429,6 +435,8 @@ impl Workspace {
 pub(crate) struct SourceCount {
     pub(crate) found: usize,
     pub(crate) too_large: Vec<String>,
+    /// Notes on the source files a scanner limit read only in part (`path: why`).
+    pub(crate) limited: Vec<String>,
 }
 
 /// A source file over [`MAX_SOURCE_BYTES`].
