@@ -374,7 +374,9 @@ pub(crate) fn diff(edit: &FileEdit, show_values: bool) -> String {
                 None,
             )
         } else {
-            bytes.to_vec()
+            // `.gitignore` and the like: control characters escaped, credentials masked,
+            // as in a source file's frame.
+            envlint_core::mask::display_source(bytes.to_vec(), show_values)
         }
     };
     let old = shown(edit.original.as_deref().unwrap_or_default());

@@ -206,12 +206,16 @@ fn gallop<T>(items: &[T], before: impl Fn(&T) -> bool) -> usize {
     start + items[start..end].partition_point(before)
 }
 
-/// Invalid UTF-8 and control characters (but tab and line breaks) become `?`.
+/// Invalid UTF-8 and control characters (but tab, `\n` and the `\r` of a `\r\n`) become
+/// `?`. A lone `\r` would return a terminal's cursor to the start of the line and let the
+/// text after it overwrite what envlint printed.
 fn sanitize(out: &mut [u8]) {
     replace_invalid_utf8(out);
-    for b in out.iter_mut() {
-        if (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0x7f {
-            *b = b'?';
+    for i in 0..out.len() {
+        let b = out[i];
+        let lone_cr = b == b'\r' && out.get(i + 1) != Some(&b'\n');
+        if (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || lone_cr {
+            out[i] = b'?';
         }
     }
 }
@@ -396,7 +400,11 @@ fn mask_comment(out: &mut [u8], comment: Range<usize>, all: bool) {
 /// A long run of letters and digits without spaces (a pasted token, not prose).
 fn looks_like_token(text: &[u8]) -> bool {
     let t = text.trim_ascii();
-    t.len() >= 20
+    // A URL without credentials or parameters (`http://localhost:3000`) is an address.
+    let plain_url = memchr::memmem::find(t, b"://").is_some()
+        && !t.iter().any(|&b| matches!(b, b'@' | b'=' | b'?'));
+    !plain_url
+        && t.len() >= 20
         && !t.contains(&b' ')
         && t.iter().any(u8::is_ascii_digit)
         && t.iter().any(u8::is_ascii_alphabetic)
@@ -420,6 +428,17 @@ mod tests {
     fn shown(s: &[u8]) -> String {
         let doc = Document::parse(s.to_vec(), &ParseOptions::isolated());
         String::from_utf8(display_bytes(doc, Masking::Private, None)).unwrap()
+    }
+
+    #[test]
+    fn a_lone_carriage_return_cannot_rewrite_the_line() {
+        // In a value, a comment and a source file alike; the `\r` of `\r\n` stays.
+        assert_eq!(shown(b"A=1\rB\r\n# x\ry\r\n"), "A=***\r\n# ***\r\n");
+        let shown = |s: &[u8]| String::from_utf8(display_source(s.to_vec(), true)).unwrap();
+        assert_eq!(shown(b"a\rb\r\nc\r"), "a?b\r\nc?");
+        let doc = Document::parse(b"A=1\rB\n".to_vec(), &ParseOptions::isolated());
+        let all = display_bytes(doc, Masking::Nothing, None);
+        assert_eq!(all, b"A=1?B\n");
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub fn credential_like(word: &str) -> bool {
     if crate::secret::detect(None, w).is_some() {
         return true;
     }
+    // An address without credentials or parameters (`http://localhost:3000`).
+    if w.contains("://") && !w.contains(['@', '=', '?']) {
+        return false;
+    }
     let name_like = w
         .split(['_', '-', '.'])
         .all(|part| part.chars().count() <= 12);
