@@ -1,7 +1,7 @@
 //! `envlint refs`: the variable reads found in the code, respecting `.gitignore` and
 //! skipping build output, dependencies and oversized files.
 
-use crate::support::{envlint, repo};
+use crate::support::{envlint, project, repo};
 
 #[test]
 fn refs_lists_reads_respecting_gitignore_and_skipping_build_output() {
@@ -52,5 +52,28 @@ fn refs_lists_reads_respecting_gitignore_and_skipping_build_output() {
         all.stdout.contains("IN_TARGET")
             && all.stdout.contains("IN_DEPS")
             && !all.stdout.contains("IGNORED")
+    );
+}
+
+/// Reads through the project's own helpers, in files with no read of their own too: each
+/// names the helper and where it is defined (`tests/fixtures/projects/helpers`).
+#[test]
+fn refs_lists_reads_through_helpers_with_the_helper() {
+    let Some(dir) = project("helpers") else {
+        return;
+    };
+    let text = envlint(dir.path(), &["refs"]);
+    let json = envlint(dir.path(), &["refs", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let via: Vec<&str> = v["refs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["via"].as_str())
+        .collect();
+    assert_eq!(via.len(), 5, "{}", json.stdout);
+    insta::assert_snapshot!(
+        "refs_helpers",
+        format!("exit {}\n{}{}", text.code, text.stdout, text.stderr)
     );
 }

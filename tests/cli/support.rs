@@ -95,13 +95,14 @@ pub(crate) fn rules_and_lines(run: &Run) -> Vec<(String, u64)> {
 }
 
 /// The fixture projects of `tests/fixtures/projects`.
-pub(crate) const FIXTURE_PROJECTS: [&str; 6] = [
+pub(crate) const FIXTURE_PROJECTS: [&str; 7] = [
     "nextjs",
     "django",
     "axum",
     "monorepo",
     "committed-env",
     "example-hidden",
+    "helpers",
 ];
 
 /// The fixture projects of `tests/fixtures/projects`, each in a fresh git repository.

@@ -26,15 +26,25 @@ pub(crate) fn run(cli: &Cli, paths: &[PathBuf], include_skipped: bool) -> Result
             count += 1;
             let name = r.name.as_deref().unwrap_or_default();
             match cli.format {
-                Format::Json => json_refs.push(json!({
-                    "name": name, "path": shown, "line": r.line, "column": r.column,
-                    "kind": r.kind, "form": r.form, "language": scanned.language.as_str(),
-                })),
+                Format::Json => {
+                    let mut row = json!({
+                        "name": name, "path": shown, "line": r.line, "column": r.column,
+                        "kind": r.kind, "form": r.form, "language": scanned.language.as_str(),
+                    });
+                    if let Some(via) = &r.via {
+                        row["via"] = json!(via);
+                    }
+                    json_refs.push(row);
+                }
                 _ => out.write(&format!(
                     "{}\n",
                     escape::line(&format!(
-                        "{shown}:{}:{}: {name} ({}, {})",
-                        r.line, r.column, r.kind, r.form
+                        "{shown}:{}:{}: {name} ({}, {}{})",
+                        r.line,
+                        r.column,
+                        r.kind,
+                        r.form,
+                        r.via.as_ref().map(|v| format!(" {v}")).unwrap_or_default()
                     ))
                 )),
             }

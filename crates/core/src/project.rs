@@ -190,6 +190,16 @@ pub struct SourceFile {
     /// Why the scan of the file's reads is partial, when a scanner limit made it so (see
     /// `envlint_scan::Scan::limited`): `check` says it, since missing reads change findings.
     pub limited: Option<String>,
+    /// The file's language.
+    pub language: envlint_scan::Language,
+    /// Whether the file was parsed for reads (it had a marker); a file that was not may
+    /// still call one of the project's helpers (see [`Project::resolve_helpers`]).
+    pub parsed: bool,
+    /// Functions defined here that read the variable a parameter names.
+    pub helpers: Vec<envlint_scan::Helper>,
+    /// Calls with variable-name literals, until [`Project::resolve_helpers`] turns the
+    /// ones calling a helper into reads.
+    pub calls: Vec<envlint_scan::Call>,
 }
 
 impl SourceFile {
@@ -221,7 +231,13 @@ impl SourceFile {
         let limited = scan
             .limited
             .then(|| scan.warning.clone().unwrap_or_default());
-        if scan.refs.is_empty() && scan.dynamic.is_empty() && hits.is_empty() && limited.is_none() {
+        if scan.refs.is_empty()
+            && scan.dynamic.is_empty()
+            && hits.is_empty()
+            && limited.is_none()
+            && scan.helpers.is_empty()
+            && scan.calls.is_empty()
+        {
             return None;
         }
         Some(SourceFile {
@@ -232,7 +248,19 @@ impl SourceFile {
             lines: crate::LineIndex::new(bytes),
             secrets: hits,
             limited,
+            language,
+            parsed: reads,
+            helpers: scan.helpers,
+            calls: scan.calls,
         })
+    }
+
+    /// The calls of a file that was not parsed for reads (no marker) but calls one of the
+    /// project's helpers (`envlint_scan::might_call`): parsed now, once, for its calls.
+    pub fn scan_calls(path: &str, text: &str) -> Vec<envlint_scan::Call> {
+        envlint_scan::scan(std::path::Path::new(path), text)
+            .map(|s| s.calls)
+            .unwrap_or_default()
     }
 
     /// The 1-based line holding byte `offset`.
@@ -519,6 +547,54 @@ pub(crate) fn key_prefix(key: &str) -> Option<&str> {
 }
 
 impl Project {
+    /// The names of the helpers the project's sources define (see
+    /// [`envlint_scan::Helper`]), for [`envlint_scan::might_call`].
+    pub fn helper_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .sources
+            .iter()
+            .flat_map(|s| s.helpers.iter().map(|h| h.name.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// Turns every call of one of the project's helpers into a read of the variable it
+    /// names (form [`envlint_scan::HELPER`]), in the calling file, and drops the calls.
+    /// Helpers match calls by name in the same language, across files: a helper is
+    /// usually defined in one module and imported everywhere. A call at the place of a
+    /// read already found (`os.getenv("X")` where the project also defines `getenv`) adds
+    /// nothing.
+    pub fn resolve_helpers(&mut self) {
+        let helpers: Vec<(envlint_scan::Language, envlint_scan::Helper)> = self
+            .sources
+            .iter()
+            .flat_map(|s| s.helpers.iter().map(move |h| (s.language, h.clone())))
+            .collect();
+        let refs: Vec<(envlint_scan::Language, &envlint_scan::Helper)> =
+            helpers.iter().map(|(l, h)| (*l, h)).collect();
+        for source in &mut self.sources {
+            let calls = std::mem::take(&mut source.calls);
+            let found = envlint_scan::resolve_helpers(source.language, &calls, &refs);
+            if found.is_empty() {
+                continue;
+            }
+            let known: HashSet<(usize, usize)> = source
+                .refs
+                .iter()
+                .map(|r| (r.span.start, r.span.end))
+                .collect();
+            source.refs.extend(
+                found
+                    .into_iter()
+                    .map(|read| read.reference)
+                    .filter(|r| !known.contains(&(r.span.start, r.span.end))),
+            );
+            source.refs.sort_by_key(|r| (r.span.start, r.span.end));
+        }
+    }
+
     /// The example files governing `path`: those in the nearest folder at or above it that
     /// has any.
     pub fn governing_examples(&self, path: &str) -> Vec<&EnvFile> {

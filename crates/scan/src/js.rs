@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::tree::{parse_bounded, text_reads, Ancestry, ParseFailure};
-use crate::{DynamicRead, Kind, Language, Reference, Scan};
+use crate::{Call, DynamicRead, Helper, Kind, Language, Reference, Scan};
 
 /// Which grammar to parse with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +77,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
                 dynamic: Vec::new(),
                 warning: Some(failure.warning(src.len())),
                 limited: true,
+                ..Scan::default()
             }
         }
     };
@@ -92,6 +93,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
         visited: HashSet::new(),
         refs: Vec::new(),
         dynamic: Vec::new(),
+        helpers: Vec::new(),
     };
     // Marker-driven: every read starts at one of these texts (or at an alias of
     // `process.env`), so only the nodes around their occurrences are examined; the rest of
@@ -145,11 +147,16 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
             done.insert(name);
         }
     }
+    // Calls passing a variable name: reads when the callee is one of the project's
+    // helpers (resolved across files, see `crate::resolve_helpers`).
+    let calls = s.calls();
     let mut scan = Scan {
         refs: s.refs,
         dynamic: s.dynamic,
         warning: None,
         limited: false,
+        helpers: s.helpers,
+        calls,
     };
     if root.has_error() {
         scan.warning = Some(format!(
@@ -219,6 +226,7 @@ struct Scanner<'s> {
     visited: HashSet<usize>,
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
+    helpers: Vec<Helper>,
 }
 
 fn is_scope(kind: &str) -> bool {
@@ -570,12 +578,165 @@ impl<'s> Scanner<'s> {
                 self.push(&name, index, kind, form);
                 self.set_default(before, fallback(node, &self.tree));
             }
-            None => self.dynamic.push(DynamicRead {
-                span: index.byte_range(),
-                hint: self.hint(index),
-                form,
-            }),
+            None => {
+                if let Some(helper) = self.helper_of(index, fallback(node, &self.tree), kind, form)
+                {
+                    self.helpers.push(helper);
+                    return;
+                }
+                self.dynamic.push(DynamicRead {
+                    span: index.byte_range(),
+                    hint: self.hint(index),
+                    form,
+                });
+            }
         }
+    }
+
+    /// When `arg` (the name of a read) is a parameter of the function around it, that
+    /// function as a helper (`default`, the read's fallback, when it is a parameter too).
+    fn helper_of(
+        &self,
+        arg: Node<'s>,
+        default: Option<Node<'s>>,
+        kind: Kind,
+        form: &'static str,
+    ) -> Option<Helper> {
+        let arg = unwrap_expr(arg);
+        if arg.kind() != "identifier" {
+            return None;
+        }
+        let mut cur = self.tree.parent(arg);
+        let function = loop {
+            let n = cur?;
+            match n.kind() {
+                "function_declaration"
+                | "generator_function_declaration"
+                | "function_expression"
+                | "function"
+                | "arrow_function"
+                | "method_definition" => break n,
+                "class_body" | "program" => return None,
+                _ => cur = self.tree.parent(n),
+            }
+        };
+        let name = match function.child_by_field_name("name") {
+            Some(name) => name,
+            // `const env = (k) => …`, `{ env: (k) => … }`, `exports.env = function (k) …`.
+            None => {
+                let parent = self.tree.parent(function)?;
+                match parent.kind() {
+                    "variable_declarator" => parent.child_by_field_name("name")?,
+                    "pair" => parent.child_by_field_name("key")?,
+                    "assignment_expression" => {
+                        let left = parent.child_by_field_name("left")?;
+                        left.child_by_field_name("property").unwrap_or(left)
+                    }
+                    _ => return None,
+                }
+            }
+        };
+        if !matches!(
+            name.kind(),
+            "identifier" | "property_identifier" | "private_property_identifier"
+        ) {
+            return None;
+        }
+        let params: Vec<&str> = match function.child_by_field_name("parameters") {
+            Some(list) => parameter_names(list, self.src),
+            None => function
+                .child_by_field_name("parameter")
+                .map(|p| vec![self.text(p)])
+                .unwrap_or_default(),
+        };
+        let index = |n: Node| {
+            let text = self.text(unwrap_expr(n));
+            params.iter().position(|p| *p == text)
+        };
+        let param = index(arg)?;
+        if crate::assigns_param(&self.src[function.byte_range()], params[param]) {
+            return None;
+        }
+        let default_param = default
+            .filter(|d| unwrap_expr(*d).kind() == "identifier")
+            .and_then(index);
+        // A class method's class.
+        let owner = (function.kind() == "method_definition")
+            .then(|| self.tree.parent(function))
+            .flatten()
+            .filter(|b| b.kind() == "class_body")
+            .and_then(|b| self.tree.parent(b))
+            .and_then(|c| c.child_by_field_name("name"))
+            .map(|n| self.text(n).to_owned());
+        Some(Helper {
+            name: self.text(name).to_owned(),
+            owner,
+            span: name.byte_range(),
+            param,
+            default_param,
+            kind,
+            form,
+        })
+    }
+
+    /// Calls with a variable-name literal among their arguments (see
+    /// `crate::variable_literals`), each once.
+    fn calls(&self) -> Vec<Call> {
+        let mut seen = HashSet::new();
+        let mut calls = Vec::new();
+        for lit in crate::variable_literals(self.src) {
+            let Some(node) = self.tree.find(lit.start, lit.end) else {
+                continue;
+            };
+            let Some(args) = self.tree.parent(node).filter(|a| a.kind() == "arguments") else {
+                continue;
+            };
+            let Some(call) = self
+                .tree
+                .parent(args)
+                .filter(|c| c.kind() == "call_expression")
+            else {
+                continue;
+            };
+            if !seen.insert(call.id()) {
+                continue;
+            }
+            let Some(func) = call.child_by_field_name("function") else {
+                continue;
+            };
+            let (callee, receiver) = match func.kind() {
+                "identifier" => (func, None),
+                "member_expression" => match func.child_by_field_name("property") {
+                    Some(p) => {
+                        let object = func.child_by_field_name("object").map(unwrap_expr);
+                        let name = match object.map(|o| (o.kind(), o)) {
+                            Some(("identifier" | "this", o)) => self.text(o),
+                            Some(("member_expression", o)) => o
+                                .child_by_field_name("property")
+                                .map_or("", |n| self.text(n)),
+                            _ => "",
+                        };
+                        (p, Some(name.to_owned()))
+                    }
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let mut c = args.walk();
+            let args = args
+                .named_children(&mut c)
+                .filter(|a| a.kind() != "comment")
+                .map(|a| default_literal(a, self.src).map(|v| (v, a.byte_range())))
+                .collect();
+            let fallback = fallback(call, &self.tree).map(|f| default_literal(f, self.src));
+            calls.push(Call {
+                callee: self.text(callee).to_owned(),
+                receiver,
+                args,
+                fallback,
+            });
+        }
+        calls
     }
 
     fn call(&mut self, node: Node<'s>) {
@@ -991,6 +1152,29 @@ fn fallback<'t>(node: Node<'t>, tree: &Ancestry<'t>) -> Option<Node<'t>> {
         && matches!(op.kind(), "||" | "??")
         && left.id() == child.id())
     .then(|| parent.child_by_field_name("right"))?
+}
+
+/// The names of a function's parameters in order, up to the first that is not a plain name
+/// (a destructuring pattern or `...rest`): calls pass arguments by position.
+fn parameter_names<'s>(list: Node, src: &'s [u8]) -> Vec<&'s str> {
+    let mut c = list.walk();
+    let mut names = Vec::new();
+    for p in list.named_children(&mut c) {
+        let name = match p.kind() {
+            "identifier" => Some(p),
+            "required_parameter" | "optional_parameter" => p.child_by_field_name("pattern"),
+            "assignment_pattern" => p.child_by_field_name("left"),
+            "comment" => continue,
+            _ => None,
+        };
+        // TypeScript's `this: T` parameter is not passed by callers.
+        match name.filter(|n| n.kind() == "identifier" || n.kind() == "this") {
+            Some(n) if n.kind() == "this" => continue,
+            Some(n) => names.push(n.utf8_text(src).unwrap_or("")),
+            None => break,
+        }
+    }
+    names
 }
 
 /// A default's text when it is a plain string or number literal.

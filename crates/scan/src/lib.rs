@@ -159,6 +159,218 @@ pub struct Scan {
     /// and was read by a simpler search, which finds fewer reads; `warning` says which.
     /// (A syntax error sets `warning` only: the parser recovers and reads the rest.)
     pub limited: bool,
+    /// Functions defined here that read the variable a parameter names (the project's own
+    /// `env("X")`, `envbool("X")`, `get_env("X")`): their call sites elsewhere are reads.
+    pub helpers: Vec<Helper>,
+    /// Calls passing a string literal shaped like a variable name (`f("DB_URL")`), the
+    /// candidates for reads through a helper, resolved against the project's helpers by
+    /// [`resolve_helpers`].
+    pub calls: Vec<Call>,
+}
+
+/// A function that reads the environment variable named by one of its parameters, such as
+/// `def envbool(name, default): return os.getenv(name, default) == "True"` or
+/// `const env = (key: string) => process.env[key]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Helper {
+    /// The function's name (a method's own name: `get` for `Config.get`).
+    pub name: String,
+    /// For a method, the class (or Rust type) it belongs to.
+    pub owner: Option<String>,
+    /// Where the name is written in the definition.
+    pub span: Range<usize>,
+    /// Which argument of a call holds the variable's name (0-based; `self` not counted).
+    pub param: usize,
+    /// Which argument holds the fallback value, when the read inside falls back to a
+    /// parameter (`os.getenv(name, default)`).
+    pub default_param: Option<usize>,
+    /// How the read inside reads (a call site that passes a fallback is `Defaulted`).
+    pub kind: Kind,
+    /// The API of the read inside.
+    pub form: &'static str,
+}
+
+/// A call with at least one argument that is a string literal shaped like a variable name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The called function's own name (`envbool`; `get` for `config.get(…)`).
+    pub callee: String,
+    /// For a call through a receiver (`config.get(…)`, `self.env(…)`, `utils.env(…)`),
+    /// the receiver's last name (`config`, `self`, `utils`); `""` when it is an expression.
+    pub receiver: Option<String>,
+    /// The positional arguments: each a literal's value and span (the span of the name
+    /// literal, quotes included, for the variable-shaped ones), or `None`.
+    pub args: Vec<Option<(String, Range<usize>)>>,
+    /// The call's result falls back to another value (`env("X") ?? "3000"`,
+    /// `env("X") or "3000"`): `Some(Some(literal))` when that value is a plain literal,
+    /// `Some(None)` when it is an expression.
+    pub fallback: Option<Option<String>>,
+}
+
+/// Where `src` has a string literal holding a variable name as an argument of a call, by a
+/// look at the bytes: `(` or `,` (blanks between), a quote, [`is_variable_name`], the same
+/// quote. Each item is the literal's span, quotes included. The scanners look for calls
+/// there (marker-driven, as for reads); a project with helpers looks for them in the files
+/// without markers.
+pub fn variable_literals(src: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    memchr::memchr3_iter(b'"', b'\'', b'`', src).filter_map(move |at| {
+        let quote = src[at];
+        let len = src[at + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+            .count();
+        let end = at + 1 + len;
+        if src.get(end) != Some(&quote)
+            || !is_variable_name(std::str::from_utf8(&src[at + 1..end]).ok()?)
+        {
+            return None;
+        }
+        let before = src[..at]
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        matches!(before, b'(' | b',').then_some(at..end + 1)
+    })
+}
+
+/// Whether `src` calls one of `names` with a variable-name literal: the files without
+/// markers worth scanning for calls once the project's helpers are known.
+pub fn might_call(src: &[u8], names: &[&str]) -> bool {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let calls = |name: &&str| {
+        memchr::memmem::find_iter(src, name.as_bytes()).any(|at| {
+            let before = at.checked_sub(1).map(|i| src[i]);
+            let after = &src[at + name.len()..];
+            let open = after.iter().find(|b| !matches!(b, b' ' | b'\t'));
+            !before.is_some_and(ident) && open == Some(&b'(')
+        })
+    };
+    names.iter().any(calls) && variable_literals(src).next().is_some()
+}
+
+/// Whether `call` can be a call of `helper` by its receiver: a method only through a
+/// receiver, and one named like its class (`config.get` for `Config.get`, or `self`) when
+/// the method's name is as common as `get`: `headers.get("X")` is not `Config.get`.
+fn receiver_fits(helper: &Helper, call: &Call) -> bool {
+    let common = helper.name.len() <= 4
+        || matches!(
+            helper.name.as_str(),
+            "fetch" | "value" | "lookup" | "require" | "string" | "__getitem__"
+        );
+    let Some(owner) = &helper.owner else {
+        // A function: called by its name, or through its module unless the name is as
+        // common as a method's (`env.get("X")` is no call of a function `get`).
+        return call.receiver.is_none() || !common;
+    };
+    let Some(receiver) = &call.receiver else {
+        return false;
+    };
+    if !common || receiver == "self" || receiver == "this" || receiver == "Self" {
+        return true;
+    }
+    let (owner, receiver) = (owner.to_ascii_lowercase(), receiver.to_ascii_lowercase());
+    let receiver = receiver.trim_start_matches('_');
+    !receiver.is_empty() && (owner.contains(receiver) || receiver.contains(&owner))
+}
+
+/// Whether the function text `body` assigns to the variable its parameter `param` names
+/// (`process.env[key] = value`, `os.environ[name] = value`): a helper that sets a default
+/// (`setEnvDefault("X", "1")` in a test setup) provides the variable rather than reads it.
+pub(crate) fn assigns_param(body: &[u8], param: &str) -> bool {
+    let needle = format!("[{param}]");
+    memchr::memmem::find_iter(body, needle.as_bytes()).any(|at| {
+        let rest = &body[at + needle.len()..];
+        let rest = rest.trim_ascii_start();
+        rest.first() == Some(&b'=') && rest.get(1) != Some(&b'=')
+    })
+}
+
+/// The form of reads made through one of the project's helpers.
+pub const HELPER: &str = "helper";
+
+/// Whether `name` looks like an environment variable's name: upper-case letters, digits
+/// and `_`, starting with a letter, at least two characters. What a call must pass for the
+/// call to be a read through a helper.
+pub fn is_variable_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 2
+        && b.len() <= 128
+        && b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+}
+
+/// A read through a helper: which call of the file made it, through which helper (indices
+/// into the slices given to [`resolve_helpers`]), and the reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperRead {
+    /// Index of the call.
+    pub call: usize,
+    /// Index of the helper.
+    pub helper: usize,
+    /// The read, at the span of the name literal in the call.
+    pub reference: Reference,
+}
+
+/// The reads that `calls` (of one file) make through `helpers` (of the whole project, by
+/// name): for each call of a helper passing a variable name where the helper takes it, a
+/// reference with the form [`HELPER`], the helper's kind (`Defaulted` with the literal
+/// when the call passes a fallback; `Optional` when the helper's fallback is a parameter
+/// the call leaves out) and the language of the call.
+pub fn resolve_helpers(
+    language: Language,
+    calls: &[Call],
+    helpers: &[(Language, &Helper)],
+) -> Vec<HelperRead> {
+    let mut out = Vec::new();
+    if helpers.is_empty() {
+        return out;
+    }
+    for (c, call) in calls.iter().enumerate() {
+        for (i, (lang, helper)) in helpers.iter().enumerate() {
+            if *lang != language || helper.name != call.callee || !receiver_fits(helper, call) {
+                continue;
+            }
+            let Some(Some((name, span))) = call.args.get(helper.param) else {
+                continue;
+            };
+            if !is_variable_name(name) {
+                continue;
+            }
+            let fallback = helper
+                .default_param
+                .and_then(|d| call.args.get(d))
+                .and_then(|a| a.as_ref().map(|(v, _)| v.clone()));
+            // A fallback passed makes the read defaulted; a helper whose fallback is a
+            // parameter the call leaves out reads without one.
+            let passed = helper.default_param.map(|d| call.args.len() > d);
+            let mut kind = match passed {
+                Some(true) => Kind::Defaulted,
+                Some(false) if helper.kind == Kind::Defaulted => Kind::Optional,
+                _ => helper.kind,
+            };
+            let mut fallback = fallback;
+            if let (Some(outside), None) = (&call.fallback, &fallback) {
+                kind = Kind::Defaulted;
+                fallback = outside.clone();
+            }
+            out.push(HelperRead {
+                call: c,
+                helper: i,
+                reference: Reference {
+                    name: name.clone(),
+                    span: span.clone(),
+                    kind,
+                    form: HELPER,
+                    language,
+                    default: fallback,
+                },
+            });
+            // One helper per call: the first of that name.
+            break;
+        }
+    }
+    out
 }
 
 /// Scans `src`, the text of the file at `path`, in the file's language.

@@ -27,7 +27,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Parser};
 
 use crate::tree::{parse_bounded, text_reads, Ancestry, ParseFailure};
-use crate::{DynamicRead, Kind, Language, Reference, Scan};
+use crate::{Call, DynamicRead, Helper, Kind, Language, Reference, Scan};
 
 thread_local! {
     /// One parser per thread, reused across files.
@@ -78,6 +78,7 @@ pub fn scan(src: &str) -> Scan {
                     None => warning,
                 }),
                 limited: true,
+                ..Scan::default()
             };
         }
     };
@@ -95,6 +96,7 @@ pub fn scan(src: &str) -> Scan {
         scheme_defaults: HashSet::new(),
         refs: Vec::new(),
         dynamic: Vec::new(),
+        helpers: Vec::new(),
     };
     // Marker-driven: only the nodes around occurrences of the names that matter are
     // examined; most of a large file is never walked.
@@ -176,11 +178,16 @@ pub fn scan(src: &str) -> Scan {
             }
         }
     }
+    // 5. Calls passing a variable name: reads when the callee is one of the project's
+    //    helpers (resolved across files, see `crate::resolve_helpers`).
+    let calls = s.calls();
     let mut scan = Scan {
         refs: s.refs,
         dynamic: s.dynamic,
         warning: None,
         limited: indent_warning.is_some(),
+        helpers: s.helpers,
+        calls,
     };
     if indent_warning.is_some() {
         scan.warning = indent_warning;
@@ -345,6 +352,7 @@ struct Scanner<'s> {
     scheme_defaults: HashSet<String>,
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
+    helpers: Vec<Helper>,
 }
 
 impl<'s> Scanner<'s> {
@@ -556,16 +564,162 @@ impl<'s> Scanner<'s> {
         })
     }
 
-    fn name_arg(&mut self, arg: Option<Node>, kind: Kind, form: &'static str) {
+    fn name_arg(&mut self, arg: Option<Node<'s>>, kind: Kind, form: &'static str) {
+        self.name_arg_or_helper(arg, None, kind, form);
+    }
+
+    /// The read of the variable `arg` names; when `arg` is a parameter of the function
+    /// around it, that function is a helper (and `default`, when it is a parameter too,
+    /// its fallback parameter).
+    fn name_arg_or_helper(
+        &mut self,
+        arg: Option<Node<'s>>,
+        default: Option<Node<'s>>,
+        kind: Kind,
+        form: &'static str,
+    ) {
         let Some(arg) = arg else { return };
         match string(arg, self.src) {
             Some(name) => self.push(name, arg, kind, form),
-            None => self.dynamic.push(DynamicRead {
-                span: arg.byte_range(),
-                hint: fstring_hint(arg, self.src),
-                form,
-            }),
+            None => {
+                if arg.kind() == "identifier" {
+                    if let Some(helper) = self.helper_of(arg, default, kind, form) {
+                        self.helpers.push(helper);
+                        return;
+                    }
+                }
+                self.dynamic.push(DynamicRead {
+                    span: arg.byte_range(),
+                    hint: fstring_hint(arg, self.src),
+                    form,
+                });
+            }
         }
+    }
+
+    /// The helper a read of the variable named by the identifier `arg` makes of the
+    /// function around it, when `arg` is one of its parameters.
+    fn helper_of(
+        &self,
+        arg: Node<'s>,
+        default: Option<Node<'s>>,
+        kind: Kind,
+        form: &'static str,
+    ) -> Option<Helper> {
+        let mut cur = self.tree.parent(arg);
+        let function = loop {
+            let n = cur?;
+            match n.kind() {
+                "function_definition" => break n,
+                "lambda" | "class_definition" | "module" => return None,
+                _ => cur = self.tree.parent(n),
+            }
+        };
+        let name = function.child_by_field_name("name")?;
+        let params = parameter_names(function.child_by_field_name("parameters")?, self.src);
+        let skip = usize::from(matches!(
+            params.first().map(String::as_str),
+            Some("self" | "cls")
+        ));
+        let index = |n: Node| {
+            let text = self.text(n);
+            params.iter().skip(skip).position(|p| p == text)
+        };
+        let param = index(arg)?;
+        if crate::assigns_param(&self.src[function.byte_range()], &params[skip + param]) {
+            return None;
+        }
+        let default_param = default.filter(|d| d.kind() == "identifier").and_then(index);
+        // A method's class: the function sits in the class body (perhaps decorated).
+        let mut up = self.tree.parent(function);
+        while let Some(n) = up.filter(|n| matches!(n.kind(), "decorated_definition" | "block")) {
+            up = self.tree.parent(n);
+        }
+        let owner = up
+            .filter(|n| n.kind() == "class_definition")
+            .and_then(|c| c.child_by_field_name("name"))
+            .map(|n| self.text(n).to_owned());
+        Some(Helper {
+            name: self.text(name).to_owned(),
+            owner,
+            span: name.byte_range(),
+            param,
+            default_param,
+            kind,
+            form,
+        })
+    }
+
+    /// Calls with a variable-name literal among their arguments (see
+    /// `crate::variable_literals`), each once.
+    fn calls(&self) -> Vec<Call> {
+        let mut seen = HashSet::new();
+        let mut calls = Vec::new();
+        for lit in crate::variable_literals(self.src) {
+            let Some(node) = self.tree.find(lit.start, lit.end) else {
+                continue;
+            };
+            let Some(args) = self
+                .tree
+                .parent(node)
+                .filter(|a| a.kind() == "argument_list")
+            else {
+                continue;
+            };
+            let Some(call) = self.tree.parent(args).filter(|c| c.kind() == "call") else {
+                continue;
+            };
+            if !seen.insert(call.id()) {
+                continue;
+            }
+            let Some(func) = call.child_by_field_name("function") else {
+                continue;
+            };
+            let (callee, receiver) = match func.kind() {
+                "identifier" => (func, None),
+                "attribute" => match func.child_by_field_name("attribute") {
+                    Some(a) => {
+                        let object = func.child_by_field_name("object");
+                        let name = match object.map(|o| (o.kind(), o)) {
+                            Some(("identifier", o)) => self.text(o),
+                            Some(("attribute", o)) => o
+                                .child_by_field_name("attribute")
+                                .map_or("", |n| self.text(n)),
+                            _ => "",
+                        };
+                        (a, Some(name.to_owned()))
+                    }
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let args = positional(call)
+                .into_iter()
+                .map(|a| default_literal(a, self.src).map(|v| (v, a.byte_range())))
+                .collect();
+            // `helper("X") or "default"`.
+            let fallback = self
+                .tree
+                .parent(call)
+                .filter(|p| p.kind() == "boolean_operator")
+                .filter(|p| {
+                    p.child_by_field_name("left")
+                        .is_some_and(|l| l.id() == call.id())
+                })
+                .filter(|p| {
+                    p.child_by_field_name("operator")
+                        .is_some_and(|o| self.text(o) == "or")
+                })
+                .and_then(|p| p.child_by_field_name("right"))
+                .map(|r| default_literal(r, self.src));
+            calls.push(Call {
+                callee: self.text(callee).to_owned(),
+                receiver,
+                args,
+                fallback,
+            });
+        }
+        calls
     }
 
     fn visit(&mut self, n: Node<'s>) {
@@ -597,7 +751,7 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    fn call(&mut self, n: Node) {
+    fn call(&mut self, n: Node<'s>) {
         let Some(func) = n.child_by_field_name("function") else {
             return;
         };
@@ -632,7 +786,12 @@ impl<'s> Scanner<'s> {
             } else {
                 Kind::Optional
             };
-            self.name_arg(positional.first().copied(), kind, "os.getenv");
+            self.name_arg_or_helper(
+                positional.first().copied(),
+                default_node(1),
+                kind,
+                "os.getenv",
+            );
             self.set_default(before, default_node(1));
             return;
         }
@@ -649,7 +808,12 @@ impl<'s> Scanner<'s> {
                     "setdefault" => Kind::Defaulted,
                     _ => return,
                 };
-                self.name_arg(positional.first().copied(), kind, "os.environ.get");
+                self.name_arg_or_helper(
+                    positional.first().copied(),
+                    default_node(1),
+                    kind,
+                    "os.environ.get",
+                );
                 self.set_default(before, default_node(1));
                 return;
             }
@@ -693,7 +857,7 @@ impl<'s> Scanner<'s> {
         n: Node,
         method: &str,
         lib: EnvLib,
-        positional: &[Node],
+        positional: &[Node<'s>],
         kw: &[(String, Node)],
     ) {
         const READERS: &[&str] = &[
@@ -935,6 +1099,28 @@ fn keywords<'t>(call: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
             Some((name, a.child_by_field_name("value")?))
         })
         .collect()
+}
+
+/// The names of a function's parameters, in order (`*args`, `**kwargs` and the bare `*`
+/// and `/` markers end or skip positional ones as calls see them: only names before a
+/// `*` count).
+fn parameter_names(params: Node, src: &[u8]) -> Vec<String> {
+    let mut c = params.walk();
+    let mut names = Vec::new();
+    for p in params.named_children(&mut c) {
+        let name = match p.kind() {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" => p.named_child(0).filter(|n| n.kind() == "identifier"),
+            "positional_separator" => continue,
+            _ => break, // `*args`, `*`, `**kwargs`: keyword-only from here
+        };
+        match name.and_then(|n| n.utf8_text(src).ok()) {
+            Some(n) => names.push(n.to_owned()),
+            None => break,
+        }
+    }
+    names
 }
 
 /// A plain string literal's text (no interpolation, no escapes).

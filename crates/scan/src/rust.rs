@@ -66,6 +66,8 @@ pub fn scan(src: &str) -> Scan {
         dynamic: scanner.dynamic,
         warning,
         limited,
+        helpers: std::mem::take(&mut scanner.helpers),
+        calls: std::mem::take(&mut scanner.calls),
     }
 }
 
@@ -181,7 +183,16 @@ struct Scanner {
     structs: HashMap<String, Vec<EnvyField>>,
     /// `envy` deserializations: (struct name, prefix).
     envy: Vec<(String, String)>,
+    /// The functions being visited, innermost last: name, its span, parameter names (no
+    /// `self`; a pattern parameter is an empty name).
+    functions: Vec<Function>,
+    helpers: Vec<crate::Helper>,
+    calls: Vec<crate::Call>,
 }
+
+/// A function being visited: its name, the name's span, its parameter names (no `self`; a
+/// pattern parameter is an empty name) and the type of its `impl` block, if any.
+type Function = (String, Range<usize>, Vec<String>, Option<String>);
 
 /// A field of a struct envy may fill: the variable is the field's (serde-renamed) name in
 /// upper case, after the prefix.
@@ -375,11 +386,17 @@ impl Scanner {
                     language: Language::Rust,
                     default: None,
                 }),
-                None => self.dynamic.push(DynamicRead {
-                    span: range(p.span()),
-                    hint: None,
-                    form,
-                }),
+                None => {
+                    if let Some(helper) = self.helper_of(&p.path, kind, form) {
+                        self.helpers.push(helper);
+                        return;
+                    }
+                    self.dynamic.push(DynamicRead {
+                        span: range(p.span()),
+                        hint: None,
+                        form,
+                    });
+                }
             },
             other => self.dynamic.push(DynamicRead {
                 span: range(other.span()),
@@ -387,6 +404,80 @@ impl Scanner {
                 form,
             }),
         }
+    }
+
+    /// When `path` (the name of a read) is a parameter of the function being visited,
+    /// that function as a helper.
+    fn helper_of(&self, path: &syn::Path, kind: Kind, form: &'static str) -> Option<crate::Helper> {
+        let ident = path.get_ident()?.to_string();
+        let (name, span, params, owner) = self.functions.last()?;
+        let param = params.iter().position(|p| *p == ident)?;
+        Some(crate::Helper {
+            name: name.clone(),
+            owner: owner.clone(),
+            span: span.clone(),
+            param,
+            default_param: None,
+            kind,
+            form,
+        })
+    }
+
+    /// Records a call with a variable-name literal among its arguments.
+    fn record_helper_call<'a>(
+        &mut self,
+        callee: String,
+        receiver: Option<String>,
+        args: impl Iterator<Item = &'a Expr>,
+    ) {
+        let args: Vec<Option<(String, Range<usize>)>> = args
+            .map(|a| match peel(a) {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some((s.value(), range(s.span()))),
+                _ => None,
+            })
+            .collect();
+        if args
+            .iter()
+            .flatten()
+            .any(|(v, _)| crate::is_variable_name(v))
+        {
+            self.calls.push(crate::Call {
+                callee,
+                receiver,
+                args,
+                fallback: None,
+            });
+        }
+    }
+
+    /// Visits a function with its name and parameters known (for helpers).
+    fn with_function(
+        &mut self,
+        sig: &syn::Signature,
+        owner: Option<String>,
+        visit: impl FnOnce(&mut Self),
+    ) {
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => match &*t.pat {
+                    syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                    _ => Some(String::new()),
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        self.functions.push((
+            sig.ident.to_string(),
+            range(sig.ident.span()),
+            params,
+            owner,
+        ));
+        visit(self);
+        self.functions.pop();
     }
 
     fn env_call<'e>(&self, e: &'e Expr) -> Option<(&'e ExprCall, &'static str)> {
@@ -646,6 +737,19 @@ impl Scanner {
         self.visit_expr(root);
         for link in links.iter().rev() {
             if let Expr::MethodCall(m) = link {
+                let receiver = match peel(&m.receiver) {
+                    Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    Expr::Field(f) => match &f.member {
+                        syn::Member::Named(n) => Some(n.to_string()),
+                        syn::Member::Unnamed(_) => None,
+                    },
+                    _ => None,
+                };
+                self.record_helper_call(
+                    m.method.to_string(),
+                    Some(receiver.unwrap_or_default()),
+                    m.args.iter(),
+                );
                 self.visit_ident(&m.method);
                 if let Some(t) = &m.turbofish {
                     self.visit_angle_bracketed_generic_arguments(t);
@@ -795,8 +899,25 @@ impl<'ast> Visit<'ast> for Scanner {
             if self.handled.insert(span) {
                 self.record_call(call, form, classify(&[], form == "std::env::var_os"));
             }
+        } else if let Expr::Path(p) = peel(&call.func) {
+            let segments = &p.path.segments;
+            if let Some(last) = segments.last() {
+                // `Config::get("X")`: the type (or module) is the receiver.
+                let receiver =
+                    (segments.len() > 1).then(|| segments[segments.len() - 2].ident.to_string());
+                self.record_helper_call(last.ident.to_string(), receiver, call.args.iter());
+            }
         }
         visit::visit_expr_call(self, call);
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.with_function(&f.sig, None, |s| visit::visit_item_fn(s, f));
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        let owner = self.impl_type.clone();
+        self.with_function(&f.sig, owner, |s| visit::visit_impl_item_fn(s, f));
     }
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = mac.path.segments.last().map(|s| s.ident.to_string());

@@ -287,19 +287,81 @@ impl Workspace {
             found: files.len(),
             ..SourceCount::default()
         };
-        for ((path, _), scanned) in files.iter().zip(scanned) {
+        let mut unparsed = Vec::new();
+        for ((path, language), scanned) in files.iter().zip(scanned) {
             match scanned {
                 Ok(Some(source)) => {
                     if let Some(why) = &source.limited {
                         count.limited.push(format!("{}: {why}", source.path));
                     }
+                    if !source.parsed {
+                        unparsed.push((path.clone(), *language, Some(project.sources.len())));
+                    }
                     project.sources.push(source);
                 }
-                Ok(None) => {}
+                Ok(None) => unparsed.push((path.clone(), *language, None)),
                 Err(TooLarge) => count.too_large.push(self.display(path)),
             }
         }
+        self.scan_helper_calls(&mut project, &unparsed);
+        project.resolve_helpers();
         (project, count)
+    }
+
+    /// The second look the project's helpers need: the files that were not parsed (no
+    /// marker of a read) but call a helper by name with a variable-name literal are parsed
+    /// now for their calls (each file is still parsed once). `unparsed` holds each such
+    /// file with its index in `project.sources` when it is there (for its secrets).
+    fn scan_helper_calls(
+        &self,
+        project: &mut Project,
+        unparsed: &[(PathBuf, Language, Option<usize>)],
+    ) {
+        let names: Vec<String> = project
+            .helper_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if names.is_empty() || unparsed.is_empty() {
+            return;
+        }
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let found = par_map(unparsed, |(path, language, _)| {
+            let bytes = self.fs.read(&self.resolve(path)).ok()?;
+            if !envlint_scan::might_call(&bytes, &names)
+                || envlint_core::project::is_minified(&bytes)
+            {
+                return None;
+            }
+            let shown = self.display(path);
+            let text = std::str::from_utf8(&bytes).ok()?;
+            let calls = SourceFile::scan_calls(&shown, text);
+            (!calls.is_empty()).then_some((shown, *language, calls, bytes))
+        });
+        for ((_, _, index), found) in unparsed.iter().zip(found) {
+            let Some((shown, language, calls, bytes)) = found else {
+                continue;
+            };
+            match index {
+                Some(i) => project.sources[*i].calls = calls,
+                None => {
+                    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+                    project.sources.push(SourceFile {
+                        path: shown,
+                        refs: Vec::new(),
+                        dynamic: Vec::new(),
+                        directives: envlint_core::suppress::source_directives(text),
+                        lines: envlint_core::LineIndex::new(&bytes),
+                        secrets: Vec::new(),
+                        limited: None,
+                        language,
+                        parsed: true,
+                        helpers: Vec::new(),
+                        calls,
+                    });
+                }
+            }
+        }
     }
 
     /// Reads and scans one source file for the project rules (see [`SourceFile::scan`]);

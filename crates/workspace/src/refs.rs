@@ -29,6 +29,9 @@ pub struct Row {
     pub form: &'static str,
     /// For a dynamic read, the name pattern when one is known (`APP_*`).
     pub hint: Option<String>,
+    /// For a read through one of the project's helpers, which one: `envbool() at
+    /// hc/settings.py:24`.
+    pub via: Option<String>,
 }
 
 /// A scanned file, reduced to what is printed.
@@ -44,6 +47,11 @@ pub struct Scanned {
     pub dynamic: Vec<Row>,
     /// Set when the file could not be parsed fully (the rows are then partial).
     pub warning: Option<String>,
+    /// Helpers defined in the file, each with the line of its name.
+    helpers: Vec<(envlint_scan::Helper, usize)>,
+    /// Calls with variable-name literals, and the (line, column) of each argument, until
+    /// the project's helpers are known.
+    calls: Vec<(envlint_scan::Call, Vec<(usize, usize)>)>,
 }
 
 /// What `refs` found.
@@ -103,25 +111,61 @@ impl Workspace {
             include_skipped,
             &ignore::overrides::Override::empty(),
         )?;
-        let results = par_map(&files, |(path, language)| self.scan_file(path, *language));
+        let results = par_map(&files, |(path, language)| {
+            self.scan_file(path, *language, None)
+        });
         let mut report = RefsReport {
             files: files.len(),
             errors: walk_errors,
             ..RefsReport::default()
         };
-        for ((path, _), result) in files.iter().zip(results) {
+        let mut prefiltered = Vec::new();
+        for ((path, language), result) in files.iter().zip(results) {
             match result {
                 Ok(Some(s)) => report.scanned.push(s),
-                Ok(None) => report.prefiltered += 1,
+                Ok(None) => prefiltered.push((path.clone(), *language)),
                 Err(Skip::TooLarge) => report.too_large.push(path.clone()),
                 Err(Skip::Error(e)) => report.errors.push(e),
             }
         }
+        report.prefiltered = prefiltered.len();
+        // The project's helpers: files without a marker that call one are parsed for their
+        // calls (once: they were not parsed above).
+        let mut names: Vec<String> = report
+            .scanned
+            .iter()
+            .flat_map(|s| s.helpers.iter().map(|(h, _)| h.name.clone()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if !names.is_empty() {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let more = par_map(&prefiltered, |(path, language)| {
+                self.scan_file(path, *language, Some(&names))
+            });
+            for result in more {
+                if let Ok(Some(s)) = result {
+                    report.prefiltered -= 1;
+                    report.scanned.push(s);
+                }
+            }
+            report.scanned.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        resolve_helper_rows(&mut report.scanned);
+        report
+            .scanned
+            .retain(|s| !s.refs.is_empty() || !s.dynamic.is_empty() || s.warning.is_some());
         Ok(report)
     }
 
-    /// Reads, prefilters and scans one file. `Ok(None)`: nothing to scan.
-    fn scan_file(&self, path: &Path, language: Language) -> Result<Option<Scanned>, Skip> {
+    /// Reads, prefilters and scans one file. `Ok(None)`: nothing to scan. With `helpers`,
+    /// the file is one the prefilter left out, scanned when it calls one of them.
+    fn scan_file(
+        &self,
+        path: &Path,
+        language: Language,
+        helpers: Option<&[&str]>,
+    ) -> Result<Option<Scanned>, Skip> {
         let at = self.resolve(path);
         let meta = self
             .fs
@@ -134,7 +178,11 @@ impl Workspace {
             .fs
             .read(&at)
             .map_err(|e| Skip::Error(format!("{}: {e}", path.display())))?;
-        if !envlint_scan::might_read_env(language, &bytes) {
+        let wanted = match helpers {
+            None => envlint_scan::might_read_env(language, &bytes),
+            Some(names) => envlint_scan::might_call(&bytes, names),
+        };
+        if !wanted {
             return Ok(None);
         }
         if is_minified(&bytes) {
@@ -169,6 +217,7 @@ fn reduce(path: String, language: Language, bytes: &[u8], scan: Scan) -> Scanned
             kind,
             form,
             hint,
+            via: None,
         }
     };
     let refs = scan
@@ -181,11 +230,81 @@ fn reduce(path: String, language: Language, bytes: &[u8], scan: Scan) -> Scanned
         .into_iter()
         .map(|d| row(d.span.start, None, "dynamic", d.form, d.hint))
         .collect();
+    let helpers = scan
+        .helpers
+        .into_iter()
+        .map(|h| {
+            let line = index.line_col(bytes, h.span.start).0;
+            (h, line)
+        })
+        .collect();
+    let calls = scan
+        .calls
+        .into_iter()
+        .map(|c| {
+            let at = c
+                .args
+                .iter()
+                .map(|a| {
+                    a.as_ref()
+                        .map_or((0, 0), |(_, span)| index.line_col(bytes, span.start))
+                })
+                .collect();
+            (c, at)
+        })
+        .collect();
     Scanned {
         path,
         language,
         refs,
         dynamic,
         warning: scan.warning,
+        helpers,
+        calls,
+    }
+}
+
+/// Adds the reads made through the project's helpers to each file's rows (see
+/// [`envlint_scan::resolve_helpers`]), and drops the calls.
+fn resolve_helper_rows(scanned: &mut [Scanned]) {
+    let helpers: Vec<(Language, envlint_scan::Helper, String)> = scanned
+        .iter()
+        .flat_map(|s| {
+            s.helpers.iter().map(move |(h, line)| {
+                (
+                    s.language,
+                    h.clone(),
+                    format!("{}() at {}:{line}", h.name, s.path),
+                )
+            })
+        })
+        .collect();
+    let by: Vec<(Language, &envlint_scan::Helper)> =
+        helpers.iter().map(|(l, h, _)| (*l, h)).collect();
+    for s in scanned.iter_mut() {
+        let calls = std::mem::take(&mut s.calls);
+        if calls.is_empty() || by.is_empty() {
+            continue;
+        }
+        let plain: Vec<envlint_scan::Call> = calls.iter().map(|(c, _)| c.clone()).collect();
+        let known: std::collections::HashSet<(usize, usize)> =
+            s.refs.iter().map(|r| (r.line, r.column)).collect();
+        for read in envlint_scan::resolve_helpers(s.language, &plain, &by) {
+            let helper = &helpers[read.helper];
+            let (line, column) = calls[read.call].1[helper.1.param];
+            if known.contains(&(line, column)) {
+                continue;
+            }
+            s.refs.push(Row {
+                name: Some(read.reference.name),
+                line,
+                column,
+                kind: read.reference.kind.as_str(),
+                form: read.reference.form,
+                hint: None,
+                via: Some(helper.2.clone()),
+            });
+        }
+        s.refs.sort_by_key(|r| (r.line, r.column));
     }
 }
