@@ -44,9 +44,16 @@ struct Args {
     /// Longest generated input, in bytes.
     #[arg(long, default_value_t = 16 << 10)]
     max_len: usize,
-    /// An input running longer than this is a hang (milliseconds).
-    #[arg(long, default_value_t = 2000)]
-    timeout_ms: u64,
+    /// An input that takes the worker's peak memory past this many MiB is a failure (a
+    /// blow-up: envlint promises a few hundred MB on any input). Read from
+    /// `/proc/self/status`; not checked where there is none.
+    #[arg(long, default_value_t = 512)]
+    max_memory_mb: u64,
+    /// An input running longer than this is a hang (milliseconds; default 2000, and 4000
+    /// for `scan`, which runs five scanners on each input, each allowed a parse of 0.5 s
+    /// or more before it falls back to a text search).
+    #[arg(long)]
+    timeout_ms: Option<u64>,
     /// A worker still on one input after this long is killed and restarted after it.
     #[arg(long, default_value_t = 30_000)]
     kill_after_ms: u64,
@@ -147,6 +154,20 @@ fn main() -> ExitCode {
     run(&args, &targets)
 }
 
+/// This process's peak resident memory (`VmHWM`), in MiB, where Linux says it.
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib >> 10)
+}
+
+/// The time limit of one input of target `t`, in milliseconds (see `Args::timeout_ms`).
+fn time_limit(args: &Args, t: &Target) -> u64 {
+    args.timeout_ms
+        .unwrap_or(if t.name == "scan" { 4000 } else { 2000 })
+}
+
 fn corpus(args: &Args) -> Corpus {
     Corpus::load(&args.corpus_root.clone().unwrap_or_else(default_root))
 }
@@ -193,6 +214,7 @@ fn worker(args: &Args, t: &'static Target) -> ExitCode {
         .map(<[u8]>::to_vec)
         .collect();
     let (seed, end, max_len) = (args.seed, args.inputs, args.max_len);
+    let max_memory_mb = args.max_memory_mb;
     let (start, step) = (args.start, args.step.max(1));
     let thread = std::thread::Builder::new()
         .name(format!("fuzz-{}", t.name))
@@ -201,6 +223,8 @@ fn worker(args: &Args, t: &'static Target) -> ExitCode {
             let seeds: Vec<&[u8]> = seeds.iter().map(Vec::as_slice).collect();
             let mut out = std::io::stdout().lock();
             let mut slowest = (0u128, 0u64);
+            // The peak only grows: the first input past the limit is the one reported.
+            let mut over_memory = false;
             let mut i = start;
             while i < end {
                 let input = generate(seed, t.name, i, &seeds, max_len);
@@ -216,6 +240,17 @@ fn worker(args: &Args, t: &'static Target) -> ExitCode {
                 let took = began.elapsed().as_micros();
                 if took > slowest.0 {
                     slowest = (took, i);
+                }
+                let peak = peak_memory_mb();
+                if result.is_ok() && peak.is_some_and(|mb| mb > max_memory_mb && !over_memory) {
+                    over_memory = true;
+                    let msg = format!(
+                        "memory\tthe worker's peak memory passed {max_memory_mb} MiB ({} MiB)",
+                        peak.unwrap_or(0)
+                    );
+                    let json = serde_json::to_string(&msg).unwrap_or_default();
+                    let _ = writeln!(out, "F {i} {json}");
+                    let _ = out.flush();
                 }
                 if result.is_err() {
                     let msg = PANICS
@@ -290,6 +325,7 @@ fn spawn_worker(
         .args(["--seed", &args.seed.to_string()])
         .args(["--max-len", &args.max_len.to_string()])
         .args(["--stack-kib", &args.stack_kib.to_string()])
+        .args(["--max-memory-mb", &args.max_memory_mb.to_string()])
         .args(["--start", &start.to_string()])
         .args(["--step", &step.to_string()]);
     if let Some(root) = &args.corpus_root {
@@ -417,8 +453,8 @@ fn run_target(args: &Args, t: &'static Target, threads: usize) -> std::io::Resul
             None
         });
     }
-    let timeout = Duration::from_millis(args.timeout_ms);
-    let kill_after = Duration::from_millis(args.kill_after_ms.max(args.timeout_ms));
+    let timeout = Duration::from_millis(time_limit(args, t));
+    let kill_after = Duration::from_millis(args.kill_after_ms.max(time_limit(args, t)));
     let mut totals = Totals::default();
     let mut last_progress = Instant::now();
     let began = Instant::now();
@@ -482,9 +518,14 @@ fn run_target(args: &Args, t: &'static Target, threads: usize) -> std::io::Resul
                     }
                     Event::Failed(i, msg) => {
                         let (location, text) = msg.split_once('\t').unwrap_or(("", &msg));
+                        let memory = location == "memory";
                         totals.failures.push(Failure {
-                            kind: "panic",
-                            signature: format!("panic at {location}"),
+                            kind: if memory { "memory" } else { "panic" },
+                            signature: if memory {
+                                "memory blow-up".to_owned()
+                            } else {
+                                format!("panic at {location}")
+                            },
                             message: text.to_owned(),
                             index: i,
                         });
@@ -643,9 +684,12 @@ fn reproduce(args: &Args, targets: &[&'static Target], file: &Path) -> ExitCode 
     let ms = began.elapsed().as_secs_f64() * 1000.0;
     match outcome {
         Ok(Ok(())) => {
-            println!("RESULT ok ({ms:.1} ms)");
-            if ms > args.timeout_ms as f64 {
-                println!("slower than the time limit of {} ms", args.timeout_ms);
+            match peak_memory_mb() {
+                Some(mb) => println!("RESULT ok ({ms:.1} ms, peak memory {mb} MiB)"),
+                None => println!("RESULT ok ({ms:.1} ms)"),
+            }
+            if ms > time_limit(args, t) as f64 {
+                println!("slower than the time limit of {} ms", time_limit(args, t));
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS
@@ -693,7 +737,7 @@ fn outcome_of(args: &Args, t: &Target, input: &[u8], scratch: &Path) -> std::io:
         let _ = stderr.read_to_string(&mut s);
         s
     });
-    let limit = Duration::from_millis(args.timeout_ms);
+    let limit = Duration::from_millis(time_limit(args, t));
     let began = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {

@@ -95,7 +95,7 @@ pub(crate) fn rules_and_lines(run: &Run) -> Vec<(String, u64)> {
 }
 
 /// The fixture projects of `tests/fixtures/projects`.
-pub(crate) const FIXTURE_PROJECTS: [&str; 7] = [
+pub(crate) const FIXTURE_PROJECTS: [&str; 8] = [
     "nextjs",
     "django",
     "axum",
@@ -103,6 +103,7 @@ pub(crate) const FIXTURE_PROJECTS: [&str; 7] = [
     "committed-env",
     "example-hidden",
     "helpers",
+    "compose-linked",
 ];
 
 /// The fixture projects of `tests/fixtures/projects`, each in a fresh git repository.

@@ -200,6 +200,9 @@ pub struct SourceFile {
     /// Calls with variable-name literals, until [`Project::resolve_helpers`] turns the
     /// ones calling a helper into reads.
     pub calls: Vec<envlint_scan::Call>,
+    /// For a compose file, its services (env files and build contexts: see
+    /// [`Project::links`]).
+    pub services: Vec<envlint_scan::compose::Service>,
 }
 
 impl SourceFile {
@@ -237,6 +240,7 @@ impl SourceFile {
             && limited.is_none()
             && scan.helpers.is_empty()
             && scan.calls.is_empty()
+            && language != envlint_scan::Language::Compose
         {
             return None;
         }
@@ -252,6 +256,11 @@ impl SourceFile {
             parsed: reads,
             helpers: scan.helpers,
             calls: scan.calls,
+            services: if language == envlint_scan::Language::Compose {
+                envlint_scan::compose::services(text)
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -334,6 +343,39 @@ pub struct Project {
     /// for every source file, and a monorepo has thousands of both. A project is built
     /// first and then only read; `env_files` must not change after the first question.
     examples_by_folder: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
+    /// Deployment links from the compose files, built on first use (see [`Project::links`]).
+    links: std::sync::OnceLock<Vec<Link>>,
+}
+
+/// A compose service that builds the code under `code` and loads an env file of the
+/// folder `env`: the examples of `env` document the variables that code runs with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The folder of the env file the service loads (project path, `""` for the root).
+    pub env: String,
+    /// The folder the service's image is built from.
+    pub code: String,
+    /// The compose file that says so.
+    pub compose: String,
+}
+
+/// `rel` (as a compose file writes a path) from the folder `base`, as a project path;
+/// `None` when it leaves the project or is absolute.
+fn join_relative(base: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') || rel.contains('$') {
+        return None;
+    }
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Git's view of the project's env files (paths as in [`EnvFile::path`]).
@@ -595,9 +637,102 @@ impl Project {
         }
     }
 
+    /// What the compose files of the project say about which env files the code runs with:
+    /// for each service that builds an image from a folder of the project and loads an
+    /// env file of the project, a [`Link`].
+    pub fn links(&self) -> &[Link] {
+        self.links.get_or_init(|| {
+            let mut links = Vec::new();
+            for source in &self.sources {
+                let dir = folder(&source.path);
+                for service in &source.services {
+                    let Some(code) = service
+                        .context
+                        .as_deref()
+                        .and_then(|c| join_relative(dir, c))
+                    else {
+                        continue;
+                    };
+                    for file in &service.env_files {
+                        let Some(env) = join_relative(dir, file) else {
+                            continue;
+                        };
+                        let link = Link {
+                            env: folder(&env).to_owned(),
+                            code: code.clone(),
+                            compose: source.path.clone(),
+                        };
+                        if !links.contains(&link) {
+                            links.push(link);
+                        }
+                    }
+                }
+            }
+            links
+        })
+    }
+
+    /// The links whose code folder holds `path`, the deepest first.
+    fn links_for(&self, path: &str) -> Vec<&Link> {
+        let mut found: Vec<&Link> = self
+            .links()
+            .iter()
+            .filter(|l| is_under(path, &l.code))
+            .collect();
+        found.sort_by_key(|l| std::cmp::Reverse(l.code.len()));
+        found
+    }
+
     /// The example files governing `path`: those in the nearest folder at or above it that
-    /// has any.
+    /// has any; failing that, those of the env folder a compose service that builds the
+    /// code loads (`env_file: .env` with `build: ..` in `docker/`: `docker/.env.example`).
     pub fn governing_examples(&self, path: &str) -> Vec<&EnvFile> {
+        let found = self.examples_by_folder_of(path);
+        if !found.is_empty() {
+            return found;
+        }
+        for link in self.links_for(path) {
+            let linked = self.examples_in(&link.env);
+            if !linked.is_empty() {
+                return linked;
+            }
+        }
+        Vec::new()
+    }
+
+    /// The example files directly in the folder `dir`.
+    fn examples_in(&self, dir: &str) -> Vec<&EnvFile> {
+        self.env_files
+            .iter()
+            .filter(|f| f.role == Role::Example && folder(&f.path) == dir)
+            .collect()
+    }
+
+    /// The sources whose reads an example in the folder `dir` documents: those under `dir`,
+    /// and those under the code folder of a compose link from `dir`.
+    pub fn sources_for_examples_in<'a>(
+        &'a self,
+        dir: &'a str,
+    ) -> impl Iterator<Item = &'a SourceFile> + 'a {
+        let codes: Vec<&str> = self
+            .links()
+            .iter()
+            .filter(|l| l.env == dir)
+            .map(|l| l.code.as_str())
+            .collect();
+        self.sources
+            .iter()
+            .filter(move |s| is_under(&s.path, dir) || codes.iter().any(|c| is_under(&s.path, c)))
+    }
+
+    /// The compose file that links the examples of `dir` to code elsewhere, if one does.
+    pub fn linking_compose(&self, dir: &str) -> Option<&Link> {
+        self.links()
+            .iter()
+            .find(|l| l.env == dir && !is_under(&l.code, dir))
+    }
+
+    fn examples_by_folder_of(&self, path: &str) -> Vec<&EnvFile> {
         let index = self.examples_by_folder.get_or_init(|| {
             let mut map: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, f) in self.env_files.iter().enumerate() {
@@ -626,11 +761,15 @@ impl Project {
     /// above it, which a fresh clone gets too.
     pub fn documented_for(&self, path: &str) -> HashSet<&str> {
         let mut keys: HashSet<&str> = HashSet::new();
-        for f in self
-            .env_files
+        let linked: Vec<&str> = self
+            .links_for(path)
             .iter()
-            .filter(|f| is_under(path, folder(&f.path)))
-        {
+            .map(|l| l.env.as_str())
+            .collect();
+        for f in self.env_files.iter().filter(|f| {
+            is_under(path, folder(&f.path))
+                || (f.role == Role::Example && linked.contains(&folder(&f.path)))
+        }) {
             if f.role == Role::Example {
                 keys.extend(f.doc.entries().map(|e| e.key(&f.doc)));
                 keys.extend(f.commented_keys());

@@ -7,7 +7,8 @@
 //! name held in a constant. This crate takes source text and returns data; it does no I/O.
 //!
 //! Languages: Rust (syn); Python, JavaScript and TypeScript (tree-sitter; the TSX grammar
-//! for `.tsx`).
+//! for `.tsx`); and Docker Compose files, whose `${X}` interpolation reads variables too
+//! (`compose`).
 //!
 //! Any input, however deep or long, gives a result in time linear in its size, and never
 //! exhausts the stack (which would abort the whole process, not fail one file): syn's
@@ -20,6 +21,7 @@
 use std::ops::Range;
 use std::path::Path;
 
+pub mod compose;
 pub mod js;
 mod nesting;
 pub mod python;
@@ -37,11 +39,20 @@ pub enum Language {
     JavaScript,
     /// `.ts .tsx .mts .cts`
     TypeScript,
+    /// `compose.yaml`, `docker-compose.yml` and their variants: interpolation only.
+    Compose,
 }
 
 impl Language {
     /// The language of a file, from its extension.
     pub fn of(path: &Path) -> Option<Language> {
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(compose::is_compose_file)
+        {
+            return Some(Language::Compose);
+        }
         match path.extension()?.to_str()? {
             "rs" => Some(Language::Rust),
             "py" | "pyi" => Some(Language::Python),
@@ -58,6 +69,7 @@ impl Language {
             Language::Python => "python",
             Language::JavaScript => "javascript",
             Language::TypeScript => "typescript",
+            Language::Compose => "compose",
         }
     }
 }
@@ -382,6 +394,7 @@ pub fn scan(path: &Path, src: &str) -> Option<Scan> {
         Language::JavaScript => js::scan(js::Dialect::JavaScript, src),
         Language::TypeScript if ext == "tsx" => js::scan(js::Dialect::Tsx, src),
         Language::TypeScript => js::scan(js::Dialect::TypeScript, src),
+        Language::Compose => compose::scan(src),
     })
 }
 
@@ -395,6 +408,8 @@ pub fn might_read_env(language: Language, src: &[u8]) -> bool {
         Language::Python => {
             has(b"environ") || has(b"getenv") || has(b"decouple") || has(b"BaseSettings")
         }
+        // Interpolation, and `env_file` / `build` (see `compose::services`): always read.
+        Language::Compose => true,
         Language::JavaScript | Language::TypeScript => js::MARKERS
             .iter()
             .chain(js::PROCESS_MODULE)

@@ -805,6 +805,17 @@ impl<'s> Scanner<'s> {
                 let kind = match method {
                     "get" | "pop" if default_given(1) => Kind::Defaulted,
                     "get" | "pop" => Kind::Optional,
+                    // `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")` as a
+                    // statement provides the variable (to Django, to child processes); only
+                    // a setdefault whose value is used reads it.
+                    "setdefault"
+                        if self
+                            .tree
+                            .parent(n)
+                            .is_some_and(|p| p.kind() == "expression_statement") =>
+                    {
+                        return
+                    }
                     "setdefault" => Kind::Defaulted,
                     _ => return,
                 };

@@ -107,7 +107,7 @@ pub(crate) fn text_reads(src: &str, language: Language) -> Vec<Reference> {
             ("import.meta.env.", false, "import.meta.env", Kind::Optional),
             ("import.meta.env[", true, "import.meta.env", Kind::Optional),
         ],
-        Language::Rust => &[],
+        Language::Rust | Language::Compose => &[],
     };
     let bytes = src.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';

@@ -358,6 +358,7 @@ impl Workspace {
                         parsed: true,
                         helpers: Vec::new(),
                         calls,
+                        services: Vec::new(),
                     });
                 }
             }

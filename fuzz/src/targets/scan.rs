@@ -14,7 +14,7 @@ use envlint_scan::{might_read_env, scan, Language};
 
 use super::show;
 
-const FILES: &[&str] = &["x.rs", "x.py", "x.js", "x.ts", "x.tsx"];
+const FILES: &[&str] = &["x.rs", "x.py", "x.js", "x.ts", "x.tsx", "docker-compose.yml"];
 
 pub(crate) fn run(data: &[u8]) {
     for name in FILES {
@@ -65,6 +65,17 @@ fn one(data: &[u8], name: &str) {
         }
         for d in &result.dynamic {
             spans_ok(&text, &d.span, name, "dynamic read", data);
+        }
+        for h in &result.helpers {
+            spans_ok(&text, &h.span, name, "helper", data);
+        }
+        for c in &result.calls {
+            for (_, span) in c.args.iter().flatten() {
+                spans_ok(&text, span, name, "call argument", data);
+            }
+        }
+        if name == "docker-compose.yml" {
+            let _ = envlint_scan::compose::services(&text);
         }
         let language = Language::of(path).unwrap_or_else(|| panic!("no language for {name}"));
         if !might_read_env(language, text.as_bytes()) {

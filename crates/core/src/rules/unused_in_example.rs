@@ -40,7 +40,8 @@ suppress with `# envlint: ignore[unused-in-example]`).
 pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     for ex in project.env_files.iter().filter(|f| f.role == Role::Example) {
         let dir = folder(&ex.path);
-        if !project.source_paths.iter().any(|p| is_under(p, dir)) {
+        let link = project.linking_compose(dir);
+        if !project.source_paths.iter().any(|p| is_under(p, dir)) && link.is_none() {
             continue;
         }
         // What the code under the folder reads, gathered once: exact names, names read
@@ -48,7 +49,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
         let mut names: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let mut upper: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut hints: Vec<&str> = Vec::new();
-        for s in project.sources.iter().filter(|s| is_under(&s.path, dir)) {
+        for s in project.sources_for_examples_in(dir) {
             for r in &s.refs {
                 names.insert(&r.name);
                 if r.case_insensitive() {
@@ -71,7 +72,18 @@ pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 RULE.id,
                 Severity::Warning,
                 e.key.range(),
-                format!("no code under `{}` reads `{key}`", if dir.is_empty() { "." } else { dir }),
+                match link {
+                    Some(l) => format!(
+                        "no code under `{}` or `{}` (which {} runs with this folder's env file) reads `{key}`",
+                        if dir.is_empty() { "." } else { dir },
+                        if l.code.is_empty() { "." } else { &l.code },
+                        l.compose
+                    ),
+                    None => format!(
+                        "no code under `{}` reads `{key}`",
+                        if dir.is_empty() { "." } else { dir }
+                    ),
+                },
             )
             .key(key)
             .help("delete the key, or suppress with `# envlint: ignore[unused-in-example]` if something outside the code reads it");
