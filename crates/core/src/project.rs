@@ -40,7 +40,16 @@ pub const EXAMPLE_NAMES: [&str; 8] = [
 impl Role {
     /// The role a file name gives, if it is an env file at all.
     pub fn of(file_name: &str) -> Role {
-        if EXAMPLE_NAMES.contains(&file_name) {
+        // The names above, and any env file name with one of their markers as a
+        // dot-separated part: `.env.dev.example`, `.env.production.sample`,
+        // `api.env.template`, `.env.example.local` are templates by any other name.
+        let marked = file_name.split('.').any(|part| {
+            matches!(
+                part,
+                "example" | "sample" | "template" | "tmpl" | "tpl" | "dist" | "defaults"
+            )
+        });
+        if EXAMPLE_NAMES.contains(&file_name) || marked {
             Role::Example
         } else {
             Role::Local
@@ -884,6 +893,47 @@ pub(crate) fn remove_suppressed(project: &Project, out: &mut Vec<FileDiagnostic>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_by_any_name_are_examples() {
+        for example in [
+            ".env.example",
+            ".env.dev.example",
+            ".env.prod.example",
+            ".env.production.sample",
+            ".env.example.local",
+            "api.env.template",
+            "example.env",
+            ".env.defaults",
+        ] {
+            assert_eq!(Role::of(example), Role::Example, "{example}");
+        }
+        for local in [
+            ".env",
+            ".env.local",
+            ".env.production",
+            "exampleapp.env",
+            ".env.samples",
+        ] {
+            assert_eq!(Role::of(local), Role::Local, "{local}");
+        }
+    }
+
+    #[test]
+    fn compose_paths_join_inside_the_project_only() {
+        assert_eq!(join_relative("docker", "..").as_deref(), Some(""));
+        assert_eq!(
+            join_relative("docker", "./.env").as_deref(),
+            Some("docker/.env")
+        );
+        assert_eq!(
+            join_relative("", "apps/web/.env").as_deref(),
+            Some("apps/web/.env")
+        );
+        assert_eq!(join_relative("", ".."), None);
+        assert_eq!(join_relative("docker", "/etc/app.env"), None);
+        assert_eq!(join_relative("docker", "${ENV_FILE}"), None);
+    }
 
     #[test]
     fn governing_example_is_the_nearest_at_or_above() {

@@ -73,7 +73,12 @@ const NOT_ENV_EXTENSIONS: &[&str] = &[
 /// Whether a file name is an env file: `.env`, `.env.*` or `*.env` (not `.envrc`, which is a
 /// shell script, nor code files named after env files).
 pub fn is_env_file_name(name: &str) -> bool {
-    let candidate = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
+    // `api.env.example`: a template of `api.env`.
+    let template = [".env.example", ".env.sample", ".env.template", ".env.dist"]
+        .iter()
+        .any(|t| name.ends_with(t));
+    let candidate =
+        name == ".env" || name.starts_with(".env.") || name.ends_with(".env") || template;
     if !candidate || name == ".envrc" {
         return false;
     }
@@ -274,6 +279,9 @@ mod tests {
             "test.env",
             ".env.production.local",
             ".env.bak",
+            ".env.dev.example",
+            "api.env.example",
+            "worker.env.sample",
         ] {
             assert!(is_env_file_name(yes), "{yes}");
         }
