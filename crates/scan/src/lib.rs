@@ -280,9 +280,11 @@ fn receiver_fits(helper: &Helper, call: &Call) -> bool {
     if !common || receiver == "self" || receiver == "this" || receiver == "Self" {
         return true;
     }
+    // `config` for `Config`, `app_config` for `Config`, `env` for `Env`; not `ar` for `Arg`
+    // (a `Command` whose `env("K", v)` sets a child's variable).
     let (owner, receiver) = (owner.to_ascii_lowercase(), receiver.to_ascii_lowercase());
     let receiver = receiver.trim_start_matches('_');
-    !receiver.is_empty() && (owner.contains(receiver) || receiver.contains(&owner))
+    receiver.contains(&owner) || (receiver.len() >= 4 && owner.contains(receiver))
 }
 
 /// Whether the function text `body` assigns to the variable its parameter `param` names

@@ -191,8 +191,10 @@ struct Scanner {
 }
 
 /// A function being visited: its name, the name's span, its parameter names (no `self`; a
-/// pattern parameter is an empty name) and the type of its `impl` block, if any.
-type Function = (String, Range<usize>, Vec<String>, Option<String>);
+/// pattern parameter is an empty name), the type of its `impl` block, if any, and whether
+/// it sets the variable a parameter names (`env::set_var(key, …)`: a guard or a setter,
+/// not a reader).
+type Function = (String, Range<usize>, Vec<String>, Option<String>, bool);
 
 /// A field of a struct envy may fill: the variable is the field's (serde-renamed) name in
 /// upper case, after the prefix.
@@ -410,7 +412,7 @@ impl Scanner {
     /// that function as a helper.
     fn helper_of(&self, path: &syn::Path, kind: Kind, form: &'static str) -> Option<crate::Helper> {
         let ident = path.get_ident()?.to_string();
-        let (name, span, params, owner) = self.functions.last()?;
+        let (name, span, params, owner, _) = self.functions.last()?;
         let param = params.iter().position(|p| *p == ident)?;
         Some(crate::Helper {
             name: name.clone(),
@@ -421,6 +423,22 @@ impl Scanner {
             kind,
             form,
         })
+    }
+
+    /// `set_var(arg, …)` in the function being visited: when `arg` is one of its
+    /// parameters, the function sets the variable rather than reads it.
+    fn mark_setter(&mut self, arg: Option<&Expr>) {
+        let Some(Expr::Path(p)) = arg.map(peel) else {
+            return;
+        };
+        let Some(ident) = p.path.get_ident().map(ToString::to_string) else {
+            return;
+        };
+        if let Some(f) = self.functions.last_mut() {
+            if f.2.contains(&ident) {
+                f.4 = true;
+            }
+        }
     }
 
     /// Records a call with a variable-name literal among its arguments.
@@ -475,9 +493,13 @@ impl Scanner {
             range(sig.ident.span()),
             params,
             owner,
+            false,
         ));
+        let before = self.helpers.len();
         visit(self);
-        self.functions.pop();
+        if let Some((.., true)) = self.functions.pop() {
+            self.helpers.truncate(before);
+        }
     }
 
     fn env_call<'e>(&self, e: &'e Expr) -> Option<(&'e ExprCall, &'static str)> {
@@ -738,6 +760,10 @@ impl Scanner {
         for link in links.iter().rev() {
             if let Expr::MethodCall(m) = link {
                 let receiver = match peel(&m.receiver) {
+                    // `self.get("X")` in `impl Config`: a call of Config's own method.
+                    Expr::Path(p) if p.path.is_ident("self") => {
+                        self.impl_type.clone().or_else(|| Some("self".to_owned()))
+                    }
                     Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
                     Expr::Field(f) => match &f.member {
                         syn::Member::Named(n) => Some(n.to_string()),
@@ -894,6 +920,15 @@ impl<'ast> Visit<'ast> for Scanner {
     }
 
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
+        if let Expr::Path(p) = peel(&call.func) {
+            if p.path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "set_var" || s.ident == "remove_var")
+            {
+                self.mark_setter(call.args.first());
+            }
+        }
         if let Some(form) = self.env_call_form(call) {
             let span = range(call.span());
             if self.handled.insert(span) {
@@ -902,9 +937,15 @@ impl<'ast> Visit<'ast> for Scanner {
         } else if let Expr::Path(p) = peel(&call.func) {
             let segments = &p.path.segments;
             if let Some(last) = segments.last() {
-                // `Config::get("X")`: the type (or module) is the receiver.
-                let receiver =
-                    (segments.len() > 1).then(|| segments[segments.len() - 2].ident.to_string());
+                // `Config::get("X")`: the type (or module) is the receiver; `Self` is the
+                // type of the `impl` block around.
+                let receiver = (segments.len() > 1).then(|| {
+                    let r = segments[segments.len() - 2].ident.to_string();
+                    match (&*r, &self.impl_type) {
+                        ("Self", Some(ty)) => ty.clone(),
+                        _ => r,
+                    }
+                });
                 self.record_helper_call(last.ident.to_string(), receiver, call.args.iter());
             }
         }

@@ -161,3 +161,39 @@ fn calls_are_found_in_files_without_reads() {
     assert_eq!(s.calls.len(), 1);
     assert_eq!(s.calls[0].callee, "envbool");
 }
+
+#[test]
+fn rust_guards_that_set_the_variable_and_self_calls() {
+    // `EnvGuard::new(key, value)` reads the old value and sets the new one: it provides the
+    // variable (a test guard), so its calls are no reads. `Self::new` in another type is not
+    // `Guard::new`; `self.get` in `impl Config` is Config's own method.
+    let src = r#"
+use std::env;
+struct EnvGuard { key: String }
+impl EnvGuard {
+    fn new(key: &str, value: &str) -> Self {
+        let old = env::var(key).ok();
+        env::set_var(key, value);
+        Self { key: key.to_owned() }
+    }
+}
+struct Credentials;
+impl Credentials {
+    fn new(id: &str) -> Self { Credentials }
+    fn for_tests() -> Self { Self::new("NOT_A_READ") }
+}
+struct Config;
+impl Config {
+    fn get(&self, key: &str) -> Option<String> { env::var(key).ok() }
+    fn port(&self) -> Option<String> { self.get("PORT") }
+}
+fn main() {
+    let _g = EnvGuard::new("SET_BY_A_GUARD", "1");
+    let ar = Command::new("ar");
+    ar.env("ZERO_AR_DATE", "1");
+}
+"#;
+    let got = reads("main.rs", src);
+    let names: Vec<&str> = got.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(names, ["PORT"], "{got:?}");
+}
