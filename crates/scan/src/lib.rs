@@ -245,19 +245,42 @@ pub fn variable_literals(src: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ 
     })
 }
 
-/// Whether `src` calls one of `names` with a variable-name literal: the files without
-/// markers worth scanning for calls once the project's helpers are known.
-pub fn might_call(src: &[u8], names: &[&str]) -> bool {
+/// The names of the functions `src` calls with a variable-name literal as the first
+/// argument (`envbool` of `envbool("DEBUG", "False")`, `get` of `config.get("X")`), sorted,
+/// once each: taken from the bytes of a file with no read marker, it tells, once the
+/// project's helpers are known, whether the file is worth parsing for its calls (without
+/// reading it again).
+pub fn literal_callees(src: &[u8]) -> Vec<String> {
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
-    let calls = |name: &&str| {
-        memchr::memmem::find_iter(src, name.as_bytes()).any(|at| {
-            let before = at.checked_sub(1).map(|i| src[i]);
-            let after = &src[at + name.len()..];
-            let open = after.iter().find(|b| !matches!(b, b' ' | b'\t'));
-            !before.is_some_and(ident) && open == Some(&b'(')
+    let mut names: Vec<String> = variable_literals(src)
+        .filter_map(|lit| {
+            let mut at = lit.start;
+            while at > 0 && src[at - 1].is_ascii_whitespace() {
+                at -= 1;
+            }
+            if at == 0 || src[at - 1] != b'(' {
+                return None;
+            }
+            let end = at - 1;
+            let start = src[..end]
+                .iter()
+                .rposition(|&b| !ident(b))
+                .map_or(0, |p| p + 1);
+            (start < end).then(|| String::from_utf8_lossy(&src[start..end]).into_owned())
         })
-    };
-    names.iter().any(calls) && variable_literals(src).next().is_some()
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Whether `src` calls one of `names` with a variable-name literal as its first argument
+/// (see [`literal_callees`]).
+pub fn might_call(src: &[u8], names: &[&str]) -> bool {
+    !names.is_empty()
+        && literal_callees(src)
+            .iter()
+            .any(|c| names.contains(&c.as_str()))
 }
 
 /// Whether `call` can be a call of `helper` by its receiver: a method only through a

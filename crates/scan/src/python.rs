@@ -97,6 +97,7 @@ pub fn scan(src: &str) -> Scan {
         refs: Vec::new(),
         dynamic: Vec::new(),
         helpers: Vec::new(),
+        settings_classes: Vec::new(),
     };
     // Marker-driven: only the nodes around occurrences of the names that matter are
     // examined; most of a large file is never walked.
@@ -147,6 +148,30 @@ pub fn scan(src: &str) -> Scan {
                 }
                 cur = s.tree.parent(n);
             }
+        }
+    }
+    // 3b. Subclasses of the settings classes found (`class AppSettings(AppLoggingSettings)`),
+    //     and theirs, to a fixed point: each adds its own fields.
+    let mut done: HashSet<String> = HashSet::new();
+    loop {
+        let new: Vec<String> = s
+            .settings_classes
+            .iter()
+            .filter(|n| !done.contains(*n))
+            .cloned()
+            .collect();
+        if new.is_empty() {
+            break;
+        }
+        for name in new {
+            for at in s.occurrences(&name) {
+                if let Some(class) = s.ancestor(at, &name, &["class_definition"]) {
+                    if visited.insert(class.id()) {
+                        s.visit(class);
+                    }
+                }
+            }
+            done.insert(name);
         }
     }
     // 4. environs' `with env.prefixed("APP_"):` blocks prefix the reads inside them.
@@ -353,6 +378,8 @@ struct Scanner<'s> {
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
     helpers: Vec<Helper>,
+    /// Settings classes found so far (their subclasses are settings classes too).
+    settings_classes: Vec<String>,
 }
 
 impl<'s> Scanner<'s> {
@@ -945,10 +972,18 @@ impl<'s> Scanner<'s> {
         };
         let mut c = supers.walk();
         let is_settings = supers.named_children(&mut c).any(|s| {
-            self.base_settings.contains(self.text(s)) || self.text(s).ends_with(".BaseSettings")
+            self.base_settings.contains(self.text(s))
+                || self.text(s).ends_with(".BaseSettings")
+                || self.settings_classes.iter().any(|c| c == self.text(s))
         });
         if !is_settings {
             return;
+        }
+        if let Some(name) = n.child_by_field_name("name") {
+            let name = self.text(name).to_owned();
+            if !self.settings_classes.contains(&name) {
+                self.settings_classes.push(name);
+            }
         }
         let Some(body) = n.child_by_field_name("body") else {
             return;
@@ -998,7 +1033,7 @@ impl<'s> Scanner<'s> {
                 continue;
             };
             let field = self.text(left);
-            if left.kind() != "identifier" || field == "model_config" {
+            if left.kind() != "identifier" || field == "model_config" || field.starts_with('_') {
                 continue;
             }
             let right = assign.child_by_field_name("right");
@@ -1313,6 +1348,30 @@ class NotSettings:
                 ("APP_PORT", "defaulted"),
                 ("AWS_REGION", "defaulted"),
                 ("REGION", "defaulted"),
+            ])
+        );
+    }
+
+    #[test]
+    fn settings_subclasses_and_private_attributes() {
+        // mealie: `class AppSettings(AppLoggingSettings)`, the base a `BaseSettings`; a
+        // leading `_` is a private attribute, never read from the environment.
+        let src = r#"
+from pydantic_settings import BaseSettings
+class LoggingSettings(BaseSettings):
+    log_level: str = "info"
+class AppSettings(LoggingSettings):
+    base_url: str = "http://localhost"
+    _default_email: str = "changeme@example.com"
+class DemoSettings(AppSettings):
+    is_demo: bool = False
+"#;
+        assert_eq!(
+            reads(src),
+            names(&[
+                ("BASE_URL", "defaulted"),
+                ("IS_DEMO", "defaulted"),
+                ("LOG_LEVEL", "defaulted"),
             ])
         );
     }

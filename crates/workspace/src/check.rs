@@ -290,16 +290,21 @@ impl Workspace {
         let mut unparsed = Vec::new();
         for ((path, language), scanned) in files.iter().zip(scanned) {
             match scanned {
-                Ok(Some(source)) => {
+                Ok((Some(source), callees)) => {
                     if let Some(why) = &source.limited {
                         count.limited.push(format!("{}: {why}", source.path));
                     }
-                    if !source.parsed {
-                        unparsed.push((path.clone(), *language, Some(project.sources.len())));
+                    if !callees.is_empty() {
+                        let at = Some(project.sources.len());
+                        unparsed.push((path.clone(), *language, at, callees));
                     }
                     project.sources.push(source);
                 }
-                Ok(None) => unparsed.push((path.clone(), *language, None)),
+                Ok((None, callees)) => {
+                    if !callees.is_empty() {
+                        unparsed.push((path.clone(), *language, None, callees));
+                    }
+                }
                 Err(TooLarge) => count.too_large.push(self.display(path)),
             }
         }
@@ -315,7 +320,7 @@ impl Workspace {
     fn scan_helper_calls(
         &self,
         project: &mut Project,
-        unparsed: &[(PathBuf, Language, Option<usize>)],
+        unparsed: &[(PathBuf, Language, Option<usize>, Vec<String>)],
     ) {
         let names: Vec<String> = project
             .helper_names()
@@ -325,12 +330,14 @@ impl Workspace {
         if names.is_empty() || unparsed.is_empty() {
             return;
         }
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let found = par_map(unparsed, |(path, language, _)| {
+        // Only the files that call a helper by name are read again (and parsed, once).
+        let wanted: Vec<&(PathBuf, Language, Option<usize>, Vec<String>)> = unparsed
+            .iter()
+            .filter(|(.., callees)| callees.iter().any(|c| names.contains(c)))
+            .collect();
+        let found = par_map(&wanted, |(path, language, _, _)| {
             let bytes = self.fs.read(&self.resolve(path)).ok()?;
-            if !envlint_scan::might_call(&bytes, &names)
-                || envlint_core::project::is_minified(&bytes)
-            {
+            if envlint_core::project::is_minified(&bytes) {
                 return None;
             }
             let shown = self.display(path);
@@ -338,7 +345,7 @@ impl Workspace {
             let calls = SourceFile::scan_calls(&shown, text);
             (!calls.is_empty()).then_some((shown, *language, calls, bytes))
         });
-        for ((_, _, index), found) in unparsed.iter().zip(found) {
+        for ((_, _, index, _), found) in wanted.into_iter().zip(found) {
             let Some((shown, language, calls, bytes)) = found else {
                 continue;
             };
@@ -372,23 +379,25 @@ impl Workspace {
         path: &Path,
         language: Language,
         secrets: bool,
-    ) -> Result<Option<SourceFile>, TooLarge> {
+    ) -> Result<(Option<SourceFile>, Vec<String>), TooLarge> {
         let at = self.resolve(path);
         let Ok(meta) = self.fs.metadata(&at) else {
-            return Ok(None);
+            return Ok((None, Vec::new()));
         };
         if meta.len > MAX_SOURCE_BYTES {
             return Err(TooLarge);
         }
         let Ok(bytes) = self.fs.read(&at) else {
-            return Ok(None);
+            return Ok((None, Vec::new()));
         };
-        Ok(SourceFile::scan(
-            &self.display(path),
-            language,
-            &bytes,
-            secrets,
-        ))
+        let source = SourceFile::scan(&self.display(path), language, &bytes, secrets);
+        // A file not parsed keeps the names it calls with variable literals, for the
+        // project's helpers (see `scan_helper_calls`).
+        let callees = match &source {
+            Some(s) if s.parsed => Vec::new(),
+            _ => envlint_scan::literal_callees(&bytes),
+        };
+        Ok((source, callees))
     }
 
     /// Runs the project rules over the sources under `paths` and `env_files`: returns the

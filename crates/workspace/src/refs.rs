@@ -93,6 +93,8 @@ impl RefsReport {
 
 /// Why a file was not scanned.
 enum Skip {
+    /// No read marker: the names it calls with variable literals (for helpers).
+    NoMarker(Vec<String>),
     /// Too large or minified.
     TooLarge,
     /// Unreadable or not UTF-8: a message.
@@ -123,7 +125,10 @@ impl Workspace {
         for ((path, language), result) in files.iter().zip(results) {
             match result {
                 Ok(Some(s)) => report.scanned.push(s),
-                Ok(None) => prefiltered.push((path.clone(), *language)),
+                Ok(None) => {}
+                Err(Skip::NoMarker(callees)) => {
+                    prefiltered.push((path.clone(), *language, callees));
+                }
                 Err(Skip::TooLarge) => report.too_large.push(path.clone()),
                 Err(Skip::Error(e)) => report.errors.push(e),
             }
@@ -139,8 +144,12 @@ impl Workspace {
         names.sort_unstable();
         names.dedup();
         if !names.is_empty() {
+            let wanted: Vec<&(PathBuf, Language, Vec<String>)> = prefiltered
+                .iter()
+                .filter(|(_, _, callees)| callees.iter().any(|c| names.contains(c)))
+                .collect();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let more = par_map(&prefiltered, |(path, language)| {
+            let more = par_map(&wanted, |(path, language, _)| {
                 self.scan_file(path, *language, Some(&names))
             });
             for result in more {
@@ -178,12 +187,12 @@ impl Workspace {
             .fs
             .read(&at)
             .map_err(|e| Skip::Error(format!("{}: {e}", path.display())))?;
-        let wanted = match helpers {
-            None => envlint_scan::might_read_env(language, &bytes),
-            Some(names) => envlint_scan::might_call(&bytes, names),
-        };
-        if !wanted {
-            return Ok(None);
+        match helpers {
+            None if !envlint_scan::might_read_env(language, &bytes) => {
+                return Err(Skip::NoMarker(envlint_scan::literal_callees(&bytes)));
+            }
+            Some(names) if !envlint_scan::might_call(&bytes, names) => return Ok(None),
+            _ => {}
         }
         if is_minified(&bytes) {
             return Err(Skip::TooLarge);
