@@ -73,12 +73,9 @@ const NOT_ENV_EXTENSIONS: &[&str] = &[
 /// Whether a file name is an env file: `.env`, `.env.*` or `*.env` (not `.envrc`, which is a
 /// shell script, nor code files named after env files).
 pub fn is_env_file_name(name: &str) -> bool {
-    // `api.env.example`: a template of `api.env`.
-    let template = [".env.example", ".env.sample", ".env.template", ".env.dist"]
-        .iter()
-        .any(|t| name.ends_with(t));
-    let candidate =
-        name == ".env" || name.starts_with(".env.") || name.ends_with(".env") || template;
+    // Not `wg_portal.env.example`: real repositories keep other programs' configurations
+    // under such names (lldap's `example_configs/`), often not in dotenv syntax at all.
+    let candidate = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
     if !candidate || name == ".envrc" {
         return false;
     }
@@ -280,8 +277,6 @@ mod tests {
             ".env.production.local",
             ".env.bak",
             ".env.dev.example",
-            "api.env.example",
-            "worker.env.sample",
         ] {
             assert!(is_env_file_name(yes), "{yes}");
         }
@@ -293,6 +288,7 @@ mod tests {
             "settings.py",
             ".env.example.json",
             "dotenv",
+            "wg_portal.env.example",
         ] {
             assert!(!is_env_file_name(no), "{no}");
         }
