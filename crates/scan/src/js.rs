@@ -94,6 +94,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
         refs: Vec::new(),
         dynamic: Vec::new(),
         helpers: Vec::new(),
+        runtime_env: Vec::new(),
     };
     // Marker-driven: every read starts at one of these texts (or at an alias of
     // `process.env`), so only the nodes around their occurrences are examined; the rest of
@@ -146,6 +147,16 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
             }
             done.insert(name);
         }
+    }
+    // The reads inside a t3 `runtimeEnv` that a schema key of the same `createEnv` names.
+    if !s.runtime_env.is_empty() {
+        let runtime = std::mem::take(&mut s.runtime_env);
+        s.refs.retain(|r| {
+            r.form == "createEnv"
+                || !runtime
+                    .iter()
+                    .any(|(range, keys)| range.contains(&r.span.start) && keys.contains(&r.name))
+        });
     }
     // Calls passing a variable name: reads when the callee is one of the project's
     // helpers (resolved across files, see `crate::resolve_helpers`).
@@ -227,6 +238,8 @@ struct Scanner<'s> {
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
     helpers: Vec<Helper>,
+    /// t3 `runtimeEnv` objects and the schema keys of their `createEnv` (see `call`).
+    runtime_env: Vec<(std::ops::Range<usize>, HashSet<String>)>,
 }
 
 fn is_scope(kind: &str) -> bool {
@@ -769,13 +782,24 @@ impl<'s> Scanner<'s> {
                 let Some(obj) = first_arg.filter(|a| a.kind() == "object") else {
                     return;
                 };
+                let before = self.refs.len();
+                let mut runtime = Vec::new();
                 for (key, value) in pairs(obj, self.src) {
                     if matches!(key.as_str(), "server" | "client" | "shared")
                         && value.kind() == "object"
                     {
                         self.schema_keys(value, "createEnv");
                     }
+                    if matches!(key.as_str(), "runtimeEnv" | "experimental__runtimeEnv") {
+                        runtime.push(value.byte_range());
+                    }
                 }
+                // `runtimeEnv: { X: process.env.X }` hands the schema its values: with the
+                // schema key, one read, not two.
+                let keys: HashSet<String> =
+                    self.refs[before..].iter().map(|r| r.name.clone()).collect();
+                self.runtime_env
+                    .extend(runtime.into_iter().map(|r| (r, keys.clone())));
             }
             "cleanEnv" => {
                 // envalid: `cleanEnv(process.env, { X: str({ default: "d" }) })`.
@@ -1435,10 +1459,10 @@ mod tests {
         "#;
         let mut got = reads(Dialect::TypeScript, src);
         got.sort();
+        // The `runtimeEnv` line hands the schema its value: one read of DATABASE_URL.
         assert_eq!(
             got,
             names(&[
-                ("DATABASE_URL", "optional"),
                 ("DATABASE_URL", "required"),
                 ("DECLARED", "declared"),
                 ("MAYBE", "declared"),

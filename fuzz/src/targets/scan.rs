@@ -14,7 +14,14 @@ use envlint_scan::{might_read_env, scan, Language};
 
 use super::show;
 
-const FILES: &[&str] = &["x.rs", "x.py", "x.js", "x.ts", "x.tsx", "docker-compose.yml"];
+const FILES: &[&str] = &[
+    "x.rs",
+    "x.py",
+    "x.js",
+    "x.ts",
+    "x.tsx",
+    "docker-compose.yml",
+];
 
 pub(crate) fn run(data: &[u8]) {
     for name in FILES {
