@@ -354,11 +354,17 @@ fn comment(need: &Needed) -> String {
     // A file name may hold a line break (`x\ny.js`): escaped, it cannot end the comment
     // and start a line the example would read as an entry.
     let files: Vec<String> = need.files.iter().map(|f| one_line(f)).collect();
+    // Compose files use a key rather than read it in code: "Used by docker-compose.yml."
+    let compose = need
+        .files
+        .iter()
+        .all(|f| envlint_scan::compose::is_compose_file(f.rsplit('/').next().unwrap_or(f)));
+    let verb = if compose { "Used by" } else { "Read in" };
     let place = match files.as_slice() {
         [] => String::new(),
-        [a] => format!(" Read in {a}."),
-        [a, b] => format!(" Read in {a} and {b}."),
-        [a, b, rest @ ..] => format!(" Read in {a}, {b} and {} more.", rest.len()),
+        [a] => format!(" {verb} {a}."),
+        [a, b] => format!(" {verb} {a} and {b}."),
+        [a, b, rest @ ..] => format!(" {verb} {a}, {b} and {} more.", rest.len()),
     };
     format!("# {what}{place}")
 }
