@@ -95,7 +95,7 @@ pub(crate) fn rules_and_lines(run: &Run) -> Vec<(String, u64)> {
 }
 
 /// The fixture projects of `tests/fixtures/projects`.
-pub(crate) const FIXTURE_PROJECTS: [&str; 8] = [
+pub(crate) const FIXTURE_PROJECTS: [&str; 9] = [
     "nextjs",
     "django",
     "axum",
@@ -104,6 +104,7 @@ pub(crate) const FIXTURE_PROJECTS: [&str; 8] = [
     "example-hidden",
     "helpers",
     "compose-linked",
+    "workspace-packages",
 ];
 
 /// The fixture projects of `tests/fixtures/projects`, each in a fresh git repository.

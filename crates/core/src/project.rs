@@ -352,20 +352,62 @@ pub struct Project {
     /// for every source file, and a monorepo has thousands of both. A project is built
     /// first and then only read; `env_files` must not change after the first question.
     examples_by_folder: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
-    /// Deployment links from the compose files, built on first use (see [`Project::links`]).
+    /// The `package.json` manifests of the folders that hold source files (npm, pnpm and
+    /// yarn workspaces), by folder: which package each is and what it depends on.
+    pub manifests: HashMap<String, Manifest>,
+    /// Links from compose files and workspace dependencies, built on first use (see
+    /// [`Project::links`]).
     links: std::sync::OnceLock<Vec<Link>>,
 }
 
-/// A compose service that builds the code under `code` and loads an env file of the
-/// folder `env`: the examples of `env` document the variables that code runs with.
+/// What a `package.json` says about the package: its name and the packages it depends on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// `name`.
+    pub name: Option<String>,
+    /// The keys of `dependencies`, `devDependencies`, `peerDependencies` and
+    /// `optionalDependencies`.
+    pub dependencies: Vec<String>,
+}
+
+impl Manifest {
+    /// The manifest in `text`; `None` when it is not a JSON object.
+    pub fn from_text(text: &str) -> Option<Manifest> {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let object = value.as_object()?;
+        let mut dependencies: Vec<String> = [
+            "dependencies",
+            "devDependencies",
+            "peerDependencies",
+            "optionalDependencies",
+        ]
+        .iter()
+        .filter_map(|k| object.get(*k).and_then(|d| d.as_object()))
+        .flat_map(|d| d.keys().cloned())
+        .collect();
+        dependencies.sort();
+        dependencies.dedup();
+        Some(Manifest {
+            name: object
+                .get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned),
+            dependencies,
+        })
+    }
+}
+
+/// The examples of the folder `env` document the variables the code under `code` reads,
+/// though `code` is not below `env`: a compose service builds `code` and runs it with an
+/// env file of `env`, or the app in `env` depends on the workspace package in `code`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
-    /// The folder of the env file the service loads (project path, `""` for the root).
+    /// The folder of the examples (project path, `""` for the root).
     pub env: String,
-    /// The folder the service's image is built from.
+    /// The folder of the code.
     pub code: String,
-    /// The compose file that says so.
-    pub compose: String,
+    /// Why, for messages: `docker/docker-compose.yml builds it`, `a dependency`.
+    pub via: String,
 }
 
 /// `rel` (as a compose file writes a path) from the folder `base`, as a project path;
@@ -669,7 +711,7 @@ impl Project {
                         let link = Link {
                             env: folder(&env).to_owned(),
                             code: code.clone(),
-                            compose: source.path.clone(),
+                            via: format!("which {} runs with this folder's env file", source.path),
                         };
                         if !links.contains(&link) {
                             links.push(link);
@@ -677,8 +719,58 @@ impl Project {
                     }
                 }
             }
+            self.workspace_links(&mut links);
             links
         })
+    }
+
+    /// Workspace links: for each folder whose manifest depends (directly or through other
+    /// workspace packages) on a package of the workspace, the package's folder is code
+    /// the examples governing the dependent folder document.
+    fn workspace_links(&self, links: &mut Vec<Link>) {
+        let by_name: HashMap<&str, &str> = self
+            .manifests
+            .iter()
+            .filter_map(|(dir, m)| m.name.as_deref().map(|n| (n, dir.as_str())))
+            .collect();
+        if by_name.is_empty() {
+            return;
+        }
+        // In folder order, so that the first dependent (the one a missing key is reported
+        // against, when several apps use the package) is the same on every run.
+        let mut manifests: Vec<(&String, &Manifest)> = self.manifests.iter().collect();
+        manifests.sort_by(|a, b| a.0.cmp(b.0));
+        for (dir, manifest) in manifests {
+            let Some(env) = self
+                .examples_by_folder_of(&format!("{dir}/package.json"))
+                .first()
+                .map(|e| folder(&e.path).to_owned())
+            else {
+                continue;
+            };
+            // Workspace packages reached from this one, breadth first.
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut queue: Vec<&str> = manifest.dependencies.iter().map(String::as_str).collect();
+            while let Some(name) = queue.pop() {
+                let Some(&code) = by_name.get(name) else {
+                    continue;
+                };
+                if !seen.insert(code) || code == dir || is_under(code, &env) {
+                    continue;
+                }
+                let link = Link {
+                    env: env.clone(),
+                    code: code.to_owned(),
+                    via: format!("the workspace package {name}, a dependency"),
+                };
+                if !links.contains(&link) {
+                    links.push(link);
+                }
+                if let Some(m) = self.manifests.get(code) {
+                    queue.extend(m.dependencies.iter().map(String::as_str));
+                }
+            }
+        }
     }
 
     /// The links whose code folder holds `path`, the deepest first.
@@ -734,11 +826,12 @@ impl Project {
             .filter(move |s| is_under(&s.path, dir) || codes.iter().any(|c| is_under(&s.path, c)))
     }
 
-    /// The compose file that links the examples of `dir` to code elsewhere, if one does.
-    pub fn linking_compose(&self, dir: &str) -> Option<&Link> {
+    /// The links from the examples of `dir` to code elsewhere.
+    pub fn links_from(&self, dir: &str) -> Vec<&Link> {
         self.links()
             .iter()
-            .find(|l| l.env == dir && !is_under(&l.code, dir))
+            .filter(|l| l.env == dir && !is_under(&l.code, dir))
+            .collect()
     }
 
     fn examples_by_folder_of(&self, path: &str) -> Vec<&EnvFile> {

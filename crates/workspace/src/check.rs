@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use envlint_core::project::{
-    lint_project, EnvFile, GitFacts, PackageJson, Project, Role, SourceFile, MAX_SOURCE_BYTES,
+    lint_project, EnvFile, GitFacts, Manifest, PackageJson, Project, Role, SourceFile,
+    MAX_SOURCE_BYTES,
 };
 use envlint_core::{lint_env_file, Diagnostic, Settings};
 use envlint_dotenv::{Document, Source};
@@ -248,6 +249,41 @@ impl Workspace {
         packages
     }
 
+    /// The `package.json` manifests of the packages that hold the project's source files
+    /// and example files (the nearest manifest at or above each), by project folder: what
+    /// workspace packages depend on what (see `Project::links`).
+    fn manifests(&self, project: &Project) -> std::collections::HashMap<String, Manifest> {
+        let mut manifests = std::collections::HashMap::new();
+        // Folder → whether the walk up from it was done (each folder is looked at once).
+        let mut looked: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let folders = project
+            .source_paths
+            .iter()
+            .map(String::as_str)
+            .chain(project.env_files.iter().map(|f| f.path.as_str()))
+            .map(|p| p.rsplit_once('/').map_or("", |(d, _)| d));
+        for start in folders {
+            let mut dir = start;
+            loop {
+                if !looked.insert(dir.to_owned()) {
+                    break;
+                }
+                if let Some(m) = self
+                    .package_json(Path::new(if dir.is_empty() { "." } else { dir }))
+                    .and_then(|text| Manifest::from_text(&text))
+                {
+                    manifests.insert(dir.to_owned(), m);
+                    break;
+                }
+                if dir.is_empty() {
+                    break;
+                }
+                dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            }
+        }
+        manifests
+    }
+
     /// The text of the `package.json` in `dir` (as given), if there is one.
     pub(crate) fn package_json(&self, dir: &Path) -> Option<String> {
         self.fs
@@ -310,6 +346,7 @@ impl Workspace {
         }
         self.scan_helper_calls(&mut project, &unparsed);
         project.resolve_helpers();
+        project.manifests = self.manifests(&project);
         (project, count)
     }
 

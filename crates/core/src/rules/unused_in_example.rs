@@ -40,8 +40,8 @@ suppress with `# envlint: ignore[unused-in-example]`).
 pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
     for ex in project.env_files.iter().filter(|f| f.role == Role::Example) {
         let dir = folder(&ex.path);
-        let link = project.linking_compose(dir);
-        if !project.source_paths.iter().any(|p| is_under(p, dir)) && link.is_none() {
+        let links = project.links_from(dir);
+        if !project.source_paths.iter().any(|p| is_under(p, dir)) && links.is_empty() {
             continue;
         }
         // What the code under the folder reads, gathered once: exact names, names read
@@ -72,16 +72,24 @@ pub(crate) fn check(project: &Project, out: &mut Vec<FileDiagnostic>) {
                 RULE.id,
                 Severity::Warning,
                 e.key.range(),
-                match link {
-                    Some(l) => format!(
-                        "no code under `{}` or `{}` (which {} runs with this folder's env file) reads `{key}`",
-                        if dir.is_empty() { "." } else { dir },
-                        if l.code.is_empty() { "." } else { &l.code },
-                        l.compose
-                    ),
-                    None => format!(
+                match links.as_slice() {
+                    [] => format!(
                         "no code under `{}` reads `{key}`",
                         if dir.is_empty() { "." } else { dir }
+                    ),
+                    [l] => format!(
+                        "no code under `{}` or `{}` ({}) reads `{key}`",
+                        if dir.is_empty() { "." } else { dir },
+                        if l.code.is_empty() { "." } else { &l.code },
+                        l.via
+                    ),
+                    [l, rest @ ..] => format!(
+                        "no code under `{}`, `{}` ({}) or {} other linked folder{} reads `{key}`",
+                        if dir.is_empty() { "." } else { dir },
+                        if l.code.is_empty() { "." } else { &l.code },
+                        l.via,
+                        rest.len(),
+                        if rest.len() == 1 { "" } else { "s" }
                     ),
                 },
             )
