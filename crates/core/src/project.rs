@@ -273,12 +273,33 @@ impl SourceFile {
         })
     }
 
-    /// The calls of a file that was not parsed for reads (no marker) but calls one of the
-    /// project's helpers (`envlint_scan::might_call`): parsed now, once, for its calls.
-    pub fn scan_calls(path: &str, text: &str) -> Vec<envlint_scan::Call> {
-        envlint_scan::scan(std::path::Path::new(path), text)
-            .map(|s| s.calls)
-            .unwrap_or_default()
+    /// A file that was not parsed for reads (no marker) but calls one of the project's
+    /// helpers by name (see `envlint_scan::literal_callees`), parsed now, once, for its
+    /// calls: `None` when it has none (or is minified, or not UTF-8).
+    pub fn calls_only(
+        path: &str,
+        language: envlint_scan::Language,
+        bytes: &[u8],
+    ) -> Option<SourceFile> {
+        if is_minified(bytes) {
+            return None;
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        let calls = envlint_scan::scan(std::path::Path::new(path), text)?.calls;
+        (!calls.is_empty()).then(|| SourceFile {
+            path: path.to_owned(),
+            refs: Vec::new(),
+            dynamic: Vec::new(),
+            directives: crate::suppress::source_directives(text),
+            lines: crate::LineIndex::new(bytes),
+            secrets: Vec::new(),
+            limited: None,
+            language,
+            parsed: true,
+            helpers: Vec::new(),
+            calls,
+            services: Vec::new(),
+        })
     }
 
     /// The 1-based line holding byte `offset`.
@@ -641,7 +662,7 @@ pub(crate) fn key_prefix(key: &str) -> Option<&str> {
 
 impl Project {
     /// The names of the helpers the project's sources define (see
-    /// [`envlint_scan::Helper`]), for [`envlint_scan::might_call`].
+    /// [`envlint_scan::Helper`]), to match against `envlint_scan::literal_callees`.
     pub fn helper_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self
             .sources
@@ -660,16 +681,19 @@ impl Project {
     /// read already found (`os.getenv("X")` where the project also defines `getenv`) adds
     /// nothing.
     pub fn resolve_helpers(&mut self) {
+        // Copied out: the index borrows them while the sources change.
         let helpers: Vec<(envlint_scan::Language, envlint_scan::Helper)> = self
             .sources
             .iter()
             .flat_map(|s| s.helpers.iter().map(move |h| (s.language, h.clone())))
             .collect();
-        let refs: Vec<(envlint_scan::Language, &envlint_scan::Helper)> =
-            helpers.iter().map(|(l, h)| (*l, h)).collect();
+        let index = envlint_scan::HelperIndex::new(helpers.iter().map(|(l, h)| (*l, h)));
+        if index.is_empty() {
+            return;
+        }
         for source in &mut self.sources {
             let calls = std::mem::take(&mut source.calls);
-            let found = envlint_scan::resolve_helpers(source.language, &calls, &refs);
+            let found = index.resolve(source.language, &calls);
             if found.is_empty() {
                 continue;
             }

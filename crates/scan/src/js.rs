@@ -94,6 +94,7 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
         refs: Vec::new(),
         dynamic: Vec::new(),
         helpers: Vec::new(),
+        setters: HashSet::new(),
         runtime_env: Vec::new(),
     };
     // Marker-driven: every read starts at one of these texts (or at an alias of
@@ -159,14 +160,15 @@ pub fn scan(dialect: Dialect, src: &str) -> Scan {
         });
     }
     // Calls passing a variable name: reads when the callee is one of the project's
-    // helpers (resolved across files, see `crate::resolve_helpers`).
+    // helpers (resolved across files, see `crate::HelperIndex`).
     let calls = s.calls();
+    let helpers = crate::settle_helpers(std::mem::take(&mut s.helpers), &s.setters, &mut s.dynamic);
     let mut scan = Scan {
         refs: s.refs,
         dynamic: s.dynamic,
         warning: None,
         limited: false,
-        helpers: s.helpers,
+        helpers,
         calls,
     };
     if root.has_error() {
@@ -237,7 +239,12 @@ struct Scanner<'s> {
     visited: HashSet<usize>,
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
-    helpers: Vec<Helper>,
+    /// Helpers found, with the id of their function node and the index of their own read
+    /// in `dynamic` (see `crate::settle_helpers`).
+    helpers: Vec<(usize, Helper, usize)>,
+    /// Functions that write the variable a parameter names (`process.env[key] = value`):
+    /// setters, never helpers.
+    setters: HashSet<usize>,
     /// t3 `runtimeEnv` objects and the schema keys of their `createEnv` (see `call`).
     runtime_env: Vec<(std::ops::Range<usize>, HashSet<String>)>,
 }
@@ -567,6 +574,13 @@ impl<'s> Scanner<'s> {
             "process.env"
         };
         let Some(kind) = read_kind(node, &self.tree, |o| self.is_env(o)) else {
+            // A write: `process.env[key] = value` in a function makes it a setter.
+            if let Some((function, _, _)) = node
+                .child_by_field_name("index")
+                .and_then(|index| self.param_of(index))
+            {
+                self.setters.insert(function.id());
+            }
             return;
         };
         if node.kind() == "member_expression" {
@@ -592,10 +606,12 @@ impl<'s> Scanner<'s> {
                 self.set_default(before, fallback(node, &self.tree));
             }
             None => {
-                if let Some(helper) = self.helper_of(index, fallback(node, &self.tree), kind, form)
+                // Kept until the file is seen: a helper's read is no dynamic read, a
+                // setter's is (see `crate::settle_helpers`).
+                if let Some((function, helper)) =
+                    self.helper_of(index, fallback(node, &self.tree), kind, form)
                 {
-                    self.helpers.push(helper);
-                    return;
+                    self.helpers.push((function, helper, self.dynamic.len()));
                 }
                 self.dynamic.push(DynamicRead {
                     span: index.byte_range(),
@@ -606,15 +622,9 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    /// When `arg` (the name of a read) is a parameter of the function around it, that
-    /// function as a helper (`default`, the read's fallback, when it is a parameter too).
-    fn helper_of(
-        &self,
-        arg: Node<'s>,
-        default: Option<Node<'s>>,
-        kind: Kind,
-        form: &'static str,
-    ) -> Option<Helper> {
+    /// The function around `arg` when `arg` is an identifier naming one of its
+    /// parameters: the function, the parameter's position, and the parameter names.
+    fn param_of(&self, arg: Node<'s>) -> Option<(Node<'s>, usize, Vec<&'s str>)> {
         let arg = unwrap_expr(arg);
         if arg.kind() != "identifier" {
             return None;
@@ -633,6 +643,29 @@ impl<'s> Scanner<'s> {
                 _ => cur = self.tree.parent(n),
             }
         };
+        let params: Vec<&str> = match function.child_by_field_name("parameters") {
+            Some(list) => parameter_names(list, self.src),
+            None => function
+                .child_by_field_name("parameter")
+                .map(|p| vec![self.text(p)])
+                .unwrap_or_default(),
+        };
+        let text = self.text(arg);
+        let index = params.iter().position(|p| *p == text)?;
+        Some((function, index, params))
+    }
+
+    /// When `arg` (the name of a read) is a parameter of the function around it, that
+    /// function as a helper, with its node's id (`default`, the read's fallback, when it
+    /// is a parameter too).
+    fn helper_of(
+        &self,
+        arg: Node<'s>,
+        default: Option<Node<'s>>,
+        kind: Kind,
+        form: &'static str,
+    ) -> Option<(usize, Helper)> {
+        let (function, param, params) = self.param_of(arg)?;
         let name = match function.child_by_field_name("name") {
             Some(name) => name,
             // `const env = (k) => …`, `{ env: (k) => … }`, `exports.env = function (k) …`.
@@ -655,24 +688,10 @@ impl<'s> Scanner<'s> {
         ) {
             return None;
         }
-        let params: Vec<&str> = match function.child_by_field_name("parameters") {
-            Some(list) => parameter_names(list, self.src),
-            None => function
-                .child_by_field_name("parameter")
-                .map(|p| vec![self.text(p)])
-                .unwrap_or_default(),
-        };
-        let index = |n: Node| {
-            let text = self.text(unwrap_expr(n));
-            params.iter().position(|p| *p == text)
-        };
-        let param = index(arg)?;
-        if crate::assigns_param(&self.src[function.byte_range()], params[param]) {
-            return None;
-        }
         let default_param = default
-            .filter(|d| unwrap_expr(*d).kind() == "identifier")
-            .and_then(index);
+            .map(unwrap_expr)
+            .filter(|d| d.kind() == "identifier")
+            .and_then(|d| params.iter().position(|p| *p == self.text(d)));
         // A class method's class.
         let owner = (function.kind() == "method_definition")
             .then(|| self.tree.parent(function))
@@ -681,7 +700,7 @@ impl<'s> Scanner<'s> {
             .and_then(|b| self.tree.parent(b))
             .and_then(|c| c.child_by_field_name("name"))
             .map(|n| self.text(n).to_owned());
-        Some(Helper {
+        let helper = Helper {
             name: self.text(name).to_owned(),
             owner,
             span: name.byte_range(),
@@ -689,31 +708,18 @@ impl<'s> Scanner<'s> {
             default_param,
             kind,
             form,
-        })
+        };
+        Some((function.id(), helper))
     }
 
     /// Calls with a variable-name literal among their arguments (see
     /// `crate::variable_literals`), each once.
     fn calls(&self) -> Vec<Call> {
-        let mut seen = HashSet::new();
         let mut calls = Vec::new();
-        for lit in crate::variable_literals(self.src) {
-            let Some(node) = self.tree.find(lit.start, lit.end) else {
-                continue;
-            };
-            let Some(args) = self.tree.parent(node).filter(|a| a.kind() == "arguments") else {
-                continue;
-            };
-            let Some(call) = self
-                .tree
-                .parent(args)
-                .filter(|c| c.kind() == "call_expression")
-            else {
-                continue;
-            };
-            if !seen.insert(call.id()) {
-                continue;
-            }
+        for (call, args) in self
+            .tree
+            .literal_calls(self.src, "arguments", "call_expression")
+        {
             let Some(func) = call.child_by_field_name("function") else {
                 continue;
             };

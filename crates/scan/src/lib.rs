@@ -176,7 +176,7 @@ pub struct Scan {
     pub helpers: Vec<Helper>,
     /// Calls passing a string literal shaped like a variable name (`f("DB_URL")`), the
     /// candidates for reads through a helper, resolved against the project's helpers by
-    /// [`resolve_helpers`].
+    /// [`HelperIndex::resolve`].
     pub calls: Vec<Call>,
 }
 
@@ -274,15 +274,6 @@ pub fn literal_callees(src: &[u8]) -> Vec<String> {
     names
 }
 
-/// Whether `src` calls one of `names` with a variable-name literal as its first argument
-/// (see [`literal_callees`]).
-pub fn might_call(src: &[u8], names: &[&str]) -> bool {
-    !names.is_empty()
-        && literal_callees(src)
-            .iter()
-            .any(|c| names.contains(&c.as_str()))
-}
-
 /// Whether `call` can be a call of `helper` by its receiver: a method only through a
 /// receiver, and one named like its class (`config.get` for `Config.get`, or `self`) when
 /// the method's name is as common as `get`: `headers.get("X")` is not `Config.get`.
@@ -310,16 +301,30 @@ fn receiver_fits(helper: &Helper, call: &Call) -> bool {
     receiver.contains(&owner) || (receiver.len() >= 4 && owner.contains(receiver))
 }
 
-/// Whether the function text `body` assigns to the variable its parameter `param` names
-/// (`process.env[key] = value`, `os.environ[name] = value`): a helper that sets a default
-/// (`setEnvDefault("X", "1")` in a test setup) provides the variable rather than reads it.
-pub(crate) fn assigns_param(body: &[u8], param: &str) -> bool {
-    let needle = format!("[{param}]");
-    memchr::memmem::find_iter(body, needle.as_bytes()).any(|at| {
-        let rest = &body[at + needle.len()..];
-        let rest = rest.trim_ascii_start();
-        rest.first() == Some(&b'=') && rest.get(1) != Some(&b'=')
-    })
+/// The helpers a tree-sitter scanner found, settled once the whole file is seen. Each was
+/// found at a read of a parameter, recorded meanwhile as a dynamic read (its index in
+/// `dynamic`), and belongs to a function (its node id). A function that also writes the
+/// variable (`setters`) is no helper and keeps its dynamic read; a helper's own read is no
+/// dynamic read: its calls are the reads.
+pub(crate) fn settle_helpers(
+    found: Vec<(usize, Helper, usize)>,
+    setters: &std::collections::HashSet<usize>,
+    dynamic: &mut Vec<DynamicRead>,
+) -> Vec<Helper> {
+    let mut drop = vec![false; dynamic.len()];
+    let mut helpers = Vec::new();
+    for (function, helper, read) in found {
+        if !setters.contains(&function) {
+            drop[read] = true;
+            helpers.push(helper);
+        }
+    }
+    let mut i = 0;
+    dynamic.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    helpers
 }
 
 /// The form of reads made through one of the project's helpers.
@@ -338,7 +343,8 @@ pub fn is_variable_name(name: &str) -> bool {
 }
 
 /// A read through a helper: which call of the file made it, through which helper (indices
-/// into the slices given to [`resolve_helpers`]), and the reference.
+/// into the calls given to [`HelperIndex::resolve`] and the helpers given to
+/// [`HelperIndex::new`]), and the reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelperRead {
     /// Index of the call.
@@ -349,47 +355,72 @@ pub struct HelperRead {
     pub reference: Reference,
 }
 
-/// The reads that `calls` (of one file) make through `helpers` (of the whole project, by
-/// name): for each call of a helper passing a variable name where the helper takes it, a
-/// reference with the form [`HELPER`], the helper's kind (`Defaulted` with the literal
-/// when the call passes a fallback; `Optional` when the helper's fallback is a parameter
-/// the call leaves out) and the language of the call.
-pub fn resolve_helpers(
-    language: Language,
-    calls: &[Call],
-    helpers: &[(Language, &Helper)],
-) -> Vec<HelperRead> {
-    let mut out = Vec::new();
-    if helpers.is_empty() {
-        return out;
+/// The project's helpers by name, built once and asked for each file's calls.
+#[derive(Debug, Default)]
+pub struct HelperIndex<'h> {
+    /// Name → (position in the list given to [`HelperIndex::new`], language, helper).
+    by_name: std::collections::HashMap<&'h str, Vec<(usize, Language, &'h Helper)>>,
+}
+
+impl<'h> HelperIndex<'h> {
+    /// The index of `helpers`; [`HelperRead::helper`] is a position in this sequence.
+    pub fn new(helpers: impl IntoIterator<Item = (Language, &'h Helper)>) -> Self {
+        let mut by_name: std::collections::HashMap<&str, Vec<_>> = Default::default();
+        for (i, (language, helper)) in helpers.into_iter().enumerate() {
+            by_name
+                .entry(helper.name.as_str())
+                .or_default()
+                .push((i, language, helper));
+        }
+        HelperIndex { by_name }
     }
-    for (c, call) in calls.iter().enumerate() {
-        for (i, (lang, helper)) in helpers.iter().enumerate() {
-            if *lang != language || helper.name != call.callee || !receiver_fits(helper, call) {
-                continue;
-            }
-            let Some(Some((name, span))) = call.args.get(helper.param) else {
+
+    /// Whether there is no helper at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// The reads that `calls` (of one file, in `language`) make through the helpers: for
+    /// each call of a helper passing a variable name where the helper takes it, a
+    /// reference with the form [`HELPER`], the helper's kind (`Defaulted` with the literal
+    /// when the call passes a fallback; `Optional` when the helper's fallback is a
+    /// parameter the call leaves out) and the call's language. One helper per call: the
+    /// first of that name that fits.
+    pub fn resolve(&self, language: Language, calls: &[Call]) -> Vec<HelperRead> {
+        let mut out = Vec::new();
+        for (c, call) in calls.iter().enumerate() {
+            let Some(candidates) = self.by_name.get(call.callee.as_str()) else {
                 continue;
             };
-            if !is_variable_name(name) {
+            let found = candidates.iter().find_map(|&(i, lang, helper)| {
+                if lang != language || !receiver_fits(helper, call) {
+                    return None;
+                }
+                match call.args.get(helper.param) {
+                    Some(Some((name, span))) if is_variable_name(name) => {
+                        Some((i, helper, name, span))
+                    }
+                    _ => None,
+                }
+            });
+            let Some((i, helper, name, span)) = found else {
                 continue;
-            }
-            let fallback = helper
+            };
+            // A fallback passed makes the read defaulted; a helper whose fallback is a
+            // parameter the call leaves out reads without one; a fallback at the call
+            // (`env("X") ?? "3000"`) makes it defaulted too.
+            let mut default = helper
                 .default_param
                 .and_then(|d| call.args.get(d))
                 .and_then(|a| a.as_ref().map(|(v, _)| v.clone()));
-            // A fallback passed makes the read defaulted; a helper whose fallback is a
-            // parameter the call leaves out reads without one.
-            let passed = helper.default_param.map(|d| call.args.len() > d);
-            let mut kind = match passed {
+            let mut kind = match helper.default_param.map(|d| call.args.len() > d) {
                 Some(true) => Kind::Defaulted,
                 Some(false) if helper.kind == Kind::Defaulted => Kind::Optional,
                 _ => helper.kind,
             };
-            let mut fallback = fallback;
-            if let (Some(outside), None) = (&call.fallback, &fallback) {
+            if let (Some(outside), None) = (&call.fallback, &default) {
                 kind = Kind::Defaulted;
-                fallback = outside.clone();
+                default = outside.clone();
             }
             out.push(HelperRead {
                 call: c,
@@ -400,14 +431,12 @@ pub fn resolve_helpers(
                     kind,
                     form: HELPER,
                     language,
-                    default: fallback,
+                    default,
                 },
             });
-            // One helper per call: the first of that name.
-            break;
         }
+        out
     }
-    out
 }
 
 /// Scans `src`, the text of the file at `path`, in the file's language.

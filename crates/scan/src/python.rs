@@ -97,6 +97,7 @@ pub fn scan(src: &str) -> Scan {
         refs: Vec::new(),
         dynamic: Vec::new(),
         helpers: Vec::new(),
+        setters: HashSet::new(),
         settings_classes: Vec::new(),
     };
     // Marker-driven: only the nodes around occurrences of the names that matter are
@@ -204,14 +205,15 @@ pub fn scan(src: &str) -> Scan {
         }
     }
     // 5. Calls passing a variable name: reads when the callee is one of the project's
-    //    helpers (resolved across files, see `crate::resolve_helpers`).
+    //    helpers (resolved across files, see `crate::HelperIndex`).
     let calls = s.calls();
+    let helpers = crate::settle_helpers(std::mem::take(&mut s.helpers), &s.setters, &mut s.dynamic);
     let mut scan = Scan {
         refs: s.refs,
         dynamic: s.dynamic,
         warning: None,
         limited: indent_warning.is_some(),
-        helpers: s.helpers,
+        helpers,
         calls,
     };
     if indent_warning.is_some() {
@@ -377,7 +379,12 @@ struct Scanner<'s> {
     scheme_defaults: HashSet<String>,
     refs: Vec<Reference>,
     dynamic: Vec<DynamicRead>,
-    helpers: Vec<Helper>,
+    /// Helpers found, with the id of their function node and the index of their own read
+    /// in `dynamic` (see `crate::settle_helpers`).
+    helpers: Vec<(usize, Helper, usize)>,
+    /// Functions that write the variable a parameter names (`os.environ[key] = value`):
+    /// setters, never helpers.
+    setters: HashSet<usize>,
     /// Settings classes found so far (their subclasses are settings classes too).
     settings_classes: Vec<String>,
 }
@@ -609,11 +616,10 @@ impl<'s> Scanner<'s> {
         match string(arg, self.src) {
             Some(name) => self.push(name, arg, kind, form),
             None => {
-                if arg.kind() == "identifier" {
-                    if let Some(helper) = self.helper_of(arg, default, kind, form) {
-                        self.helpers.push(helper);
-                        return;
-                    }
+                // Kept until the file is seen: a helper's read is no dynamic read, a
+                // setter's is (see `crate::settle_helpers`).
+                if let Some((function, helper)) = self.helper_of(arg, default, kind, form) {
+                    self.helpers.push((function, helper, self.dynamic.len()));
                 }
                 self.dynamic.push(DynamicRead {
                     span: arg.byte_range(),
@@ -624,15 +630,13 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    /// The helper a read of the variable named by the identifier `arg` makes of the
-    /// function around it, when `arg` is one of its parameters.
-    fn helper_of(
-        &self,
-        arg: Node<'s>,
-        default: Option<Node<'s>>,
-        kind: Kind,
-        form: &'static str,
-    ) -> Option<Helper> {
+    /// The function around `arg` when `arg` is an identifier naming one of its
+    /// parameters: the function, the parameter's position as callers pass it (`self` and
+    /// `cls` not counted), and those parameter names.
+    fn param_of(&self, arg: Node<'s>) -> Option<(Node<'s>, usize, Vec<String>)> {
+        if arg.kind() != "identifier" {
+            return None;
+        }
         let mut cur = self.tree.parent(arg);
         let function = loop {
             let n = cur?;
@@ -642,21 +646,29 @@ impl<'s> Scanner<'s> {
                 _ => cur = self.tree.parent(n),
             }
         };
-        let name = function.child_by_field_name("name")?;
-        let params = parameter_names(function.child_by_field_name("parameters")?, self.src);
-        let skip = usize::from(matches!(
-            params.first().map(String::as_str),
-            Some("self" | "cls")
-        ));
-        let index = |n: Node| {
-            let text = self.text(n);
-            params.iter().skip(skip).position(|p| p == text)
-        };
-        let param = index(arg)?;
-        if crate::assigns_param(&self.src[function.byte_range()], &params[skip + param]) {
-            return None;
+        let mut params = parameter_names(function.child_by_field_name("parameters")?, self.src);
+        if matches!(params.first().map(String::as_str), Some("self" | "cls")) {
+            params.remove(0);
         }
-        let default_param = default.filter(|d| d.kind() == "identifier").and_then(index);
+        let index = params.iter().position(|p| p == self.text(arg))?;
+        Some((function, index, params))
+    }
+
+    /// The helper a read of the variable named by the identifier `arg` makes of the
+    /// function around it, when `arg` is one of its parameters, with the function node's
+    /// id.
+    fn helper_of(
+        &self,
+        arg: Node<'s>,
+        default: Option<Node<'s>>,
+        kind: Kind,
+        form: &'static str,
+    ) -> Option<(usize, Helper)> {
+        let (function, param, params) = self.param_of(arg)?;
+        let name = function.child_by_field_name("name")?;
+        let default_param = default
+            .filter(|d| d.kind() == "identifier")
+            .and_then(|d| params.iter().position(|p| p == self.text(d)));
         // A method's class: the function sits in the class body (perhaps decorated).
         let mut up = self.tree.parent(function);
         while let Some(n) = up.filter(|n| matches!(n.kind(), "decorated_definition" | "block")) {
@@ -666,7 +678,7 @@ impl<'s> Scanner<'s> {
             .filter(|n| n.kind() == "class_definition")
             .and_then(|c| c.child_by_field_name("name"))
             .map(|n| self.text(n).to_owned());
-        Some(Helper {
+        let helper = Helper {
             name: self.text(name).to_owned(),
             owner,
             span: name.byte_range(),
@@ -674,31 +686,15 @@ impl<'s> Scanner<'s> {
             default_param,
             kind,
             form,
-        })
+        };
+        Some((function.id(), helper))
     }
 
     /// Calls with a variable-name literal among their arguments (see
     /// `crate::variable_literals`), each once.
     fn calls(&self) -> Vec<Call> {
-        let mut seen = HashSet::new();
         let mut calls = Vec::new();
-        for lit in crate::variable_literals(self.src) {
-            let Some(node) = self.tree.find(lit.start, lit.end) else {
-                continue;
-            };
-            let Some(args) = self
-                .tree
-                .parent(node)
-                .filter(|a| a.kind() == "argument_list")
-            else {
-                continue;
-            };
-            let Some(call) = self.tree.parent(args).filter(|c| c.kind() == "call") else {
-                continue;
-            };
-            if !seen.insert(call.id()) {
-                continue;
-            }
+        for (call, _) in self.tree.literal_calls(self.src, "argument_list", "call") {
             let Some(func) = call.child_by_field_name("function") else {
                 continue;
             };
@@ -755,7 +751,17 @@ impl<'s> Scanner<'s> {
                 let Some(value) = n.child_by_field_name("value") else {
                     return;
                 };
-                if !self.is_environ(value) || is_write_target(n, &self.tree) {
+                if !self.is_environ(value) {
+                    return;
+                }
+                if is_write_target(n, &self.tree) {
+                    // `os.environ[key] = value` in a function makes it a setter.
+                    if let Some((function, _, _)) = n
+                        .child_by_field_name("subscript")
+                        .and_then(|sub| self.param_of(sub))
+                    {
+                        self.setters.insert(function.id());
+                    }
                     return;
                 }
                 let sub = n.child_by_field_name("subscript");

@@ -190,11 +190,19 @@ struct Scanner {
     calls: Vec<crate::Call>,
 }
 
-/// A function being visited: its name, the name's span, its parameter names (no `self`; a
-/// pattern parameter is an empty name), the type of its `impl` block, if any, and whether
-/// it sets the variable a parameter names (`env::set_var(key, …)`: a guard or a setter,
-/// not a reader).
-type Function = (String, Range<usize>, Vec<String>, Option<String>, bool);
+/// A function being visited (for helpers).
+struct Function {
+    name: String,
+    /// Where its name is written.
+    span: Range<usize>,
+    /// Its parameters' names (no `self`; a pattern parameter is an empty name).
+    params: Vec<String>,
+    /// The type of its `impl` block, if any.
+    owner: Option<String>,
+    /// It sets the variable a parameter names (`env::set_var(key, …)`): a guard or a
+    /// setter, not a reader.
+    sets: bool,
+}
 
 /// A field of a struct envy may fill: the variable is the field's (serde-renamed) name in
 /// upper case, after the prefix.
@@ -412,12 +420,12 @@ impl Scanner {
     /// that function as a helper.
     fn helper_of(&self, path: &syn::Path, kind: Kind, form: &'static str) -> Option<crate::Helper> {
         let ident = path.get_ident()?.to_string();
-        let (name, span, params, owner, _) = self.functions.last()?;
-        let param = params.iter().position(|p| *p == ident)?;
+        let f = self.functions.last()?;
+        let param = f.params.iter().position(|p| *p == ident)?;
         Some(crate::Helper {
-            name: name.clone(),
-            owner: owner.clone(),
-            span: span.clone(),
+            name: f.name.clone(),
+            owner: f.owner.clone(),
+            span: f.span.clone(),
             param,
             default_param: None,
             kind,
@@ -435,8 +443,8 @@ impl Scanner {
             return;
         };
         if let Some(f) = self.functions.last_mut() {
-            if f.2.contains(&ident) {
-                f.4 = true;
+            if f.params.contains(&ident) {
+                f.sets = true;
             }
         }
     }
@@ -488,16 +496,16 @@ impl Scanner {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
-        self.functions.push((
-            sig.ident.to_string(),
-            range(sig.ident.span()),
+        self.functions.push(Function {
+            name: sig.ident.to_string(),
+            span: range(sig.ident.span()),
             params,
             owner,
-            false,
-        ));
+            sets: false,
+        });
         let before = self.helpers.len();
         visit(self);
-        if let Some((.., true)) = self.functions.pop() {
+        if self.functions.pop().is_some_and(|f| f.sets) {
             self.helpers.truncate(before);
         }
     }

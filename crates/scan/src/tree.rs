@@ -173,6 +173,27 @@ impl<'t> Ancestry<'t> {
         }
     }
 
+    /// The calls (nodes of kind `call`) with a variable-name literal directly in their
+    /// argument list (of kind `arguments`), each once, in source order, with that list:
+    /// where the scanners look for calls of the project's helpers (see
+    /// `crate::variable_literals`).
+    pub(crate) fn literal_calls(
+        &self,
+        src: &[u8],
+        arguments: &str,
+        call: &str,
+    ) -> Vec<(Node<'t>, Node<'t>)> {
+        let mut seen = std::collections::HashSet::new();
+        crate::variable_literals(src)
+            .filter_map(|lit| {
+                let node = self.find(lit.start, lit.end)?;
+                let args = self.parent(node).filter(|a| a.kind() == arguments)?;
+                let c = self.parent(args).filter(|c| c.kind() == call)?;
+                seen.insert(c.id()).then_some((c, args))
+            })
+            .collect()
+    }
+
     /// The smallest node that spans `start..end` (anonymous nodes included), as
     /// `Node::descendant_for_byte_range` gives it; its ancestors' parents are then known.
     pub(crate) fn find(&self, start: usize, end: usize) -> Option<Node<'t>> {

@@ -1,12 +1,12 @@
 //! The project's own helpers (issue 14): a function whose parameter names the variable it
 //! reads is found as a [`Helper`], calls passing variable names as [`Call`]s, and
-//! [`resolve_helpers`] turns the calls of a helper into reads, with the kind the helper
+//! [`HelperIndex`] turns the calls of a helper into reads, with the kind the helper
 //! gives and the fallback the call passes. In all four languages; across files, the
 //! workspace does the matching (see `tests/fixtures/projects/helpers`).
 
 use std::path::Path;
 
-use envlint_scan::{resolve_helpers, scan, Kind, Language, Scan};
+use envlint_scan::{scan, HelperIndex, Kind, Language, Scan};
 
 fn scanned(file: &str, src: &str) -> Scan {
     scan(Path::new(file), src).unwrap_or_else(|| unreachable!("{file}: a language"))
@@ -17,7 +17,8 @@ fn reads(file: &str, src: &str) -> Vec<(String, Kind, Option<String>, String)> {
     let s = scanned(file, src);
     let language = Language::of(Path::new(file)).unwrap_or(Language::Rust);
     let helpers: Vec<_> = s.helpers.iter().map(|h| (language, h)).collect();
-    resolve_helpers(language, &s.calls, &helpers)
+    HelperIndex::new(helpers)
+        .resolve(language, &s.calls)
         .into_iter()
         .map(|r| {
             (
@@ -152,11 +153,14 @@ fn main() {
 
 #[test]
 fn calls_are_found_in_files_without_reads() {
-    // No marker of a read: `might_call` says whether the file is worth parsing for calls.
+    // No marker of a read: the names it calls with a variable literal tell whether the
+    // file is worth parsing for calls once the helpers are known.
     let src = "from app.settings import envbool\nDEBUG = envbool(\n    \"DEBUG\", \"False\")\n";
-    assert!(envlint_scan::might_call(src.as_bytes(), &["envbool"]));
-    assert!(!envlint_scan::might_call(src.as_bytes(), &["other"]));
-    assert!(!envlint_scan::might_call(b"envbool(x)\n", &["envbool"]));
+    assert_eq!(envlint_scan::literal_callees(src.as_bytes()), ["envbool"]);
+    assert_eq!(
+        envlint_scan::literal_callees(b"envbool(x)\n"),
+        Vec::<String>::new()
+    );
     let s = scanned("views.py", src);
     assert_eq!(s.calls.len(), 1);
     assert_eq!(s.calls[0].callee, "envbool");

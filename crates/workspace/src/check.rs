@@ -93,6 +93,10 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync)
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// `package.json` texts by project folder (`None`: the folder has none), each read once per
+/// run: the framework facts of env folders and the workspace manifests both need them.
+type PackageJsons = std::collections::HashMap<String, Option<String>>;
+
 /// The git rules: without one of them on, git is not asked.
 const GIT_RULES: [&str; 3] = ["env-not-ignored", "env-tracked", "example-ignored"];
 
@@ -233,26 +237,40 @@ impl Workspace {
     }
 
     /// The `package.json` facts of every folder holding env files.
-    fn packages(&self, env_files: &[EnvFile]) -> std::collections::HashMap<String, PackageJson> {
+    fn packages(
+        &self,
+        env_files: &[EnvFile],
+        read: &mut PackageJsons,
+    ) -> std::collections::HashMap<String, PackageJson> {
         let mut packages = std::collections::HashMap::new();
-        // Each folder once, with or without a package.json.
-        let mut looked = std::collections::HashSet::new();
         for f in env_files {
             let dir = f.folder();
-            if !looked.insert(dir) {
+            if packages.contains_key(dir) {
                 continue;
             }
-            if let Some(text) = self.package_json(Path::new(dir)) {
-                packages.insert(dir.to_owned(), PackageJson::from_text(&text));
+            if let Some(text) = self.package_json_in(read, dir) {
+                packages.insert(dir.to_owned(), PackageJson::from_text(text));
             }
         }
         packages
     }
 
+    /// The text of the `package.json` in the project folder `dir` (`""`: the root), read
+    /// at most once per run through `read`.
+    fn package_json_in<'r>(&self, read: &'r mut PackageJsons, dir: &str) -> Option<&'r str> {
+        read.entry(dir.to_owned())
+            .or_insert_with(|| self.package_json(Path::new(if dir.is_empty() { "." } else { dir })))
+            .as_deref()
+    }
+
     /// The `package.json` manifests of the packages that hold the project's source files
     /// and example files (the nearest manifest at or above each), by project folder: what
     /// workspace packages depend on what (see `Project::links`).
-    fn manifests(&self, project: &Project) -> std::collections::HashMap<String, Manifest> {
+    fn manifests(
+        &self,
+        project: &Project,
+        read: &mut PackageJsons,
+    ) -> std::collections::HashMap<String, Manifest> {
         let mut manifests = std::collections::HashMap::new();
         // Folder → whether the walk up from it was done (each folder is looked at once).
         let mut looked: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -269,8 +287,8 @@ impl Workspace {
                     break;
                 }
                 if let Some(m) = self
-                    .package_json(Path::new(if dir.is_empty() { "." } else { dir }))
-                    .and_then(|text| Manifest::from_text(&text))
+                    .package_json_in(read, dir)
+                    .and_then(Manifest::from_text)
                 {
                     manifests.insert(dir.to_owned(), m);
                     break;
@@ -301,7 +319,8 @@ impl Workspace {
         secrets: bool,
     ) -> (Project, SourceCount) {
         let mut project = Project::default();
-        project.packages = self.packages(&env_files);
+        let mut package_jsons = PackageJsons::new();
+        project.packages = self.packages(&env_files, &mut package_jsons);
         project.env_files = env_files;
         project.git = git;
         project.extra_platform = self.settings.platform_keys.clone();
@@ -346,7 +365,7 @@ impl Workspace {
         }
         self.scan_helper_calls(&mut project, &unparsed);
         project.resolve_helpers();
-        project.manifests = self.manifests(&project);
+        project.manifests = self.manifests(&project, &mut package_jsons);
         (project, count)
     }
 
@@ -374,37 +393,14 @@ impl Workspace {
             .collect();
         let found = par_map(&wanted, |(path, language, _, _)| {
             let bytes = self.fs.read(&self.resolve(path)).ok()?;
-            if envlint_core::project::is_minified(&bytes) {
-                return None;
-            }
-            let shown = self.display(path);
-            let text = std::str::from_utf8(&bytes).ok()?;
-            let calls = SourceFile::scan_calls(&shown, text);
-            (!calls.is_empty()).then_some((shown, *language, calls, bytes))
+            SourceFile::calls_only(&self.display(path), *language, &bytes)
         });
         for ((_, _, index, _), found) in wanted.into_iter().zip(found) {
-            let Some((shown, language, calls, bytes)) = found else {
-                continue;
-            };
-            match index {
-                Some(i) => project.sources[*i].calls = calls,
-                None => {
-                    let text = std::str::from_utf8(&bytes).unwrap_or_default();
-                    project.sources.push(SourceFile {
-                        path: shown,
-                        refs: Vec::new(),
-                        dynamic: Vec::new(),
-                        directives: envlint_core::suppress::source_directives(text),
-                        lines: envlint_core::LineIndex::new(&bytes),
-                        secrets: Vec::new(),
-                        limited: None,
-                        language,
-                        parsed: true,
-                        helpers: Vec::new(),
-                        calls,
-                        services: Vec::new(),
-                    });
-                }
+            match (found, index) {
+                (None, _) => {}
+                // Already a source (for its secrets): it gains its calls.
+                (Some(file), Some(i)) => project.sources[*i].calls = file.calls,
+                (Some(file), None) => project.sources.push(file),
             }
         }
     }

@@ -49,9 +49,10 @@ pub struct Scanned {
     pub warning: Option<String>,
     /// Helpers defined in the file, each with the line of its name.
     helpers: Vec<(envlint_scan::Helper, usize)>,
-    /// Calls with variable-name literals, and the (line, column) of each argument, until
-    /// the project's helpers are known.
-    calls: Vec<(envlint_scan::Call, Vec<(usize, usize)>)>,
+    /// Calls with variable-name literals, until the project's helpers are known.
+    calls: Vec<envlint_scan::Call>,
+    /// The (line, column) of each argument of each of `calls`.
+    call_positions: Vec<Vec<(usize, usize)>>,
 }
 
 /// What `refs` found.
@@ -114,7 +115,7 @@ impl Workspace {
             &ignore::overrides::Override::empty(),
         )?;
         let results = par_map(&files, |(path, language)| {
-            self.scan_file(path, *language, None)
+            self.scan_file(path, *language, false)
         });
         let mut report = RefsReport {
             files: files.len(),
@@ -148,9 +149,8 @@ impl Workspace {
                 .iter()
                 .filter(|(_, _, callees)| callees.iter().any(|c| names.contains(c)))
                 .collect();
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let more = par_map(&wanted, |(path, language, _)| {
-                self.scan_file(path, *language, Some(&names))
+                self.scan_file(path, *language, true)
             });
             for result in more {
                 if let Ok(Some(s)) = result {
@@ -167,13 +167,14 @@ impl Workspace {
         Ok(report)
     }
 
-    /// Reads, prefilters and scans one file. `Ok(None)`: nothing to scan. With `helpers`,
-    /// the file is one the prefilter left out, scanned when it calls one of them.
+    /// Reads, prefilters and scans one file. `Ok(None)`: nothing to scan. With
+    /// `calls_only`, the file is one the prefilter left out that calls a helper of the
+    /// project: it is parsed without the prefilter, for its calls.
     fn scan_file(
         &self,
         path: &Path,
         language: Language,
-        helpers: Option<&[&str]>,
+        calls_only: bool,
     ) -> Result<Option<Scanned>, Skip> {
         let at = self.resolve(path);
         let meta = self
@@ -187,12 +188,8 @@ impl Workspace {
             .fs
             .read(&at)
             .map_err(|e| Skip::Error(format!("{}: {e}", path.display())))?;
-        match helpers {
-            None if !envlint_scan::might_read_env(language, &bytes) => {
-                return Err(Skip::NoMarker(envlint_scan::literal_callees(&bytes)));
-            }
-            Some(names) if !envlint_scan::might_call(&bytes, names) => return Ok(None),
-            _ => {}
+        if !calls_only && !envlint_scan::might_read_env(language, &bytes) {
+            return Err(Skip::NoMarker(envlint_scan::literal_callees(&bytes)));
         }
         if is_minified(&bytes) {
             return Err(Skip::TooLarge);
@@ -247,19 +244,17 @@ fn reduce(path: String, language: Language, bytes: &[u8], scan: Scan) -> Scanned
             (h, line)
         })
         .collect();
-    let calls = scan
+    let call_positions = scan
         .calls
-        .into_iter()
+        .iter()
         .map(|c| {
-            let at = c
-                .args
+            c.args
                 .iter()
                 .map(|a| {
                     a.as_ref()
                         .map_or((0, 0), |(_, span)| index.line_col(bytes, span.start))
                 })
-                .collect();
-            (c, at)
+                .collect()
         })
         .collect();
     Scanned {
@@ -269,12 +264,13 @@ fn reduce(path: String, language: Language, bytes: &[u8], scan: Scan) -> Scanned
         dynamic,
         warning: scan.warning,
         helpers,
-        calls,
+        calls: scan.calls,
+        call_positions,
     }
 }
 
 /// Adds the reads made through the project's helpers to each file's rows (see
-/// [`envlint_scan::resolve_helpers`]), and drops the calls.
+/// [`envlint_scan::HelperIndex`]), and drops the calls.
 fn resolve_helper_rows(scanned: &mut [Scanned]) {
     let helpers: Vec<(Language, envlint_scan::Helper, String)> = scanned
         .iter()
@@ -288,19 +284,21 @@ fn resolve_helper_rows(scanned: &mut [Scanned]) {
             })
         })
         .collect();
-    let by: Vec<(Language, &envlint_scan::Helper)> =
-        helpers.iter().map(|(l, h, _)| (*l, h)).collect();
+    let index = envlint_scan::HelperIndex::new(helpers.iter().map(|(l, h, _)| (*l, h)));
+    if index.is_empty() {
+        return;
+    }
     for s in scanned.iter_mut() {
         let calls = std::mem::take(&mut s.calls);
-        if calls.is_empty() || by.is_empty() {
+        let positions = std::mem::take(&mut s.call_positions);
+        if calls.is_empty() {
             continue;
         }
-        let plain: Vec<envlint_scan::Call> = calls.iter().map(|(c, _)| c.clone()).collect();
         let known: std::collections::HashSet<(usize, usize)> =
             s.refs.iter().map(|r| (r.line, r.column)).collect();
-        for read in envlint_scan::resolve_helpers(s.language, &plain, &by) {
+        for read in index.resolve(s.language, &calls) {
             let helper = &helpers[read.helper];
-            let (line, column) = calls[read.call].1[helper.1.param];
+            let (line, column) = positions[read.call][helper.1.param];
             if known.contains(&(line, column)) {
                 continue;
             }
